@@ -1,0 +1,23 @@
+using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Common.Projections;
+using CleanCqrs.Domain.Orgs;
+using Microsoft.Extensions.Logging;
+
+namespace CleanCqrs.Application.Orgs.Projections;
+
+/// <summary>Projects org streams into <see cref="OrgReadModel"/>.</summary>
+public sealed class OrgProjection(IReadModelStore<OrgReadModel> models, IEventStore store, ILogger<OrgProjection> logger)
+    : VersionedProjection<OrgReadModel>(models, store, logger)
+{
+    public override string Name => "orgs";
+
+    protected override string Category => OrgState.Category;
+
+    protected override OrgReadModel? Apply(OrgReadModel? current, StoredEvent @event) => @event.Data switch
+    {
+        OrgCreated e => new OrgReadModel(e.OrgId, e.Name, e.Location, e.Description, @event.Version, @event.OccurredAt),
+        OrgUpdated e => new OrgReadModel(e.OrgId, e.Name, e.Location, e.Description, @event.Version, @event.OccurredAt),
+        _ => current is null ? null : current with { Version = @event.Version },
+    };
+}

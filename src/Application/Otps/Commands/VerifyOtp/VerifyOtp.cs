@@ -1,0 +1,57 @@
+using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Domain.Common;
+using CleanCqrs.Domain.Otps;
+using Mediator;
+
+namespace CleanCqrs.Application.Otps.Commands.VerifyOtp;
+
+/// <summary>
+/// Checks a code against the primary's current OTP, on the event stream (strongly consistent). On
+/// success the OTP is consumed and a token is issued with the role and country of the request that
+/// issued the OTP; <see cref="Role"/> and <see cref="Country"/> here only normalise the primary.
+/// </summary>
+public sealed record VerifyOtp(string? Primary, string? Role, string? Country, string? OtpId, string? Code)
+    : ICommand<Result<TokenGranted>>;
+
+public sealed record TokenGranted(string Token, string TokenType, long ExpiresIn, string Subject);
+
+public sealed class VerifyOtpHandler(CommandRunner runner, IOtpCodes codes, ITokenIssuer tokens, TimeProvider clock)
+    : ICommandHandler<VerifyOtp, Result<TokenGranted>>
+{
+    public async ValueTask<Result<TokenGranted>> Handle(VerifyOtp command, CancellationToken cancellationToken)
+    {
+        var contact = OtpContact.Create(command.Primary, command.Role, command.Country);
+        if (!contact.IsSuccess)
+        {
+            return contact.Error!;
+        }
+
+        if (!OtpIds.TryNormalize(command.OtpId, out var otpId) || !OtpCodes.IsWellFormed(command.Code))
+        {
+            return ValidationError.For(otpId.Length == 0 ? "otpId" : "code", "is malformed");
+        }
+
+        var codeMatches = await codes.MatchesAsync(otpId, command.Code!, cancellationToken);
+        IssuedToken? token = null;
+        var result = await runner.RunAsync<OtpState>(
+            AggregateState.StreamId<OtpState>(contact.Value.Primary.SubjectId),
+            ExpectedVersion.Any,
+            async (stream, ct) =>
+            {
+                var decision = Otp.Verify(stream.State, otpId, codeMatches, clock.GetUtcNow());
+                if (decision.IsAccepted)
+                {
+                    // Signed before the append: a consumed OTP always comes with its token.
+                    token = await tokens.IssueAsync(
+                        new TokenClaims(stream.State.SubjectId!, stream.State.Role!, stream.State.Country!), ct);
+                }
+
+                return decision;
+            },
+            cancellationToken);
+
+        return result.Map(committed =>
+            new TokenGranted(token!.Token, "Bearer", token.ExpiresInSeconds, committed.State.SubjectId!));
+    }
+}

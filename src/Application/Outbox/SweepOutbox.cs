@@ -1,0 +1,40 @@
+using CleanCqrs.Application.Common.Ports;
+using Mediator;
+
+namespace CleanCqrs.Application.Outbox;
+
+/// <summary>
+/// Publishes commits left pending (a failed publish, a process that died between append and
+/// publish). Only commits older than <see cref="MinAge"/> are taken, so the request that stored a
+/// commit normally publishes it itself.
+/// </summary>
+public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : ICommand<SweepResult>;
+
+public sealed record SweepResult(int Published, int Failed);
+
+public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, TimeProvider clock)
+    : ICommandHandler<SweepOutbox, SweepResult>
+{
+    public async ValueTask<SweepResult> Handle(SweepOutbox command, CancellationToken cancellationToken)
+    {
+        var pending = await store.ReadPendingAsync(clock.GetUtcNow() - command.MinAge, command.MaxCommits, cancellationToken);
+        var published = 0;
+        var failed = 0;
+        // A stream whose earlier commit failed is skipped for the rest of this sweep, so a group is never
+        // published out of order by the sweeper.
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var commit in pending.OrderBy(c => c.CommittedAt).ThenBy(c => c.Version))
+        {
+            if (blocked.Contains(commit.StreamId) || !await relay.TryRelayAsync(commit, cancellationToken))
+            {
+                blocked.Add(commit.StreamId);
+                failed++;
+                continue;
+            }
+
+            published++;
+        }
+
+        return new SweepResult(published, failed);
+    }
+}
