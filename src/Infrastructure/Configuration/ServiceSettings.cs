@@ -1,0 +1,121 @@
+using System.Globalization;
+
+namespace CleanCqrs.Infrastructure.Configuration;
+
+public enum StoreKind
+{
+    Sqlite,
+    DynamoDb,
+}
+
+public enum BrokerKind
+{
+    InProc,
+    Sns,
+}
+
+/// <summary>
+/// Everything the service is configured with, read once at start from environment variables (and
+/// the host's command-line options). A missing or malformed setting fails the start with one
+/// message naming it.
+/// </summary>
+public sealed record ServiceSettings
+{
+    public string DataDirectory { get; init; } = "./.data";
+
+    public StoreKind Store { get; init; } = StoreKind.Sqlite;
+
+    public BrokerKind Broker { get; init; } = BrokerKind.InProc;
+
+    /// <summary><c>iss</c> of issued tokens (<c>TOKEN_ISSUER</c>).</summary>
+    public string TokenIssuer { get; init; } = "cleancqrs";
+
+    /// <summary><c>TOKEN_LIFETIME</c>, seconds or a TimeSpan (default 24 h).</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary><c>OTP_TTL</c>, seconds or a TimeSpan (default 5 min).</summary>
+    public TimeSpan OtpTtl { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the local sweeper looks for pending commits.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Deliveries before a message goes to the dead-letter queue (<c>MAX_RECEIVE_COUNT</c>).</summary>
+    public int MaxReceiveCount { get; init; } = 5;
+
+    public static ServiceSettings FromEnvironment(Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+        var defaults = new ServiceSettings();
+        return new ServiceSettings
+        {
+            DataDirectory = read("CLEANCQRS_DATA_DIR") is { Length: > 0 } dir ? dir : defaults.DataDirectory,
+            Store = ParseEnum(read, "CLEANCQRS_STORE", defaults.Store, ("sqlite", StoreKind.Sqlite), ("dynamodb", StoreKind.DynamoDb)),
+            Broker = ParseEnum(read, "CLEANCQRS_BROKER", defaults.Broker, ("inproc", BrokerKind.InProc), ("sns", BrokerKind.Sns)),
+            TokenIssuer = read("TOKEN_ISSUER") is { Length: > 0 } iss ? iss : defaults.TokenIssuer,
+            TokenLifetime = ParseDuration(read, "TOKEN_LIFETIME", defaults.TokenLifetime),
+            OtpTtl = ParseDuration(read, "OTP_TTL", defaults.OtpTtl),
+            MaxReceiveCount = ParsePositiveInt(read, "MAX_RECEIVE_COUNT", defaults.MaxReceiveCount),
+        };
+    }
+
+    private static T ParseEnum<T>(Func<string, string?> read, string name, T fallback, params (string Text, T Value)[] options)
+    {
+        var raw = read(name);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return fallback;
+        }
+
+        foreach (var (text, value) in options)
+        {
+            if (string.Equals(raw.Trim(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        throw new SettingsException(name, $"must be one of {string.Join(", ", options.Select(o => o.Text))}, not '{raw}'");
+    }
+
+    /// <summary>Whole seconds (<c>300</c>) or a TimeSpan (<c>00:05:00</c>); must be positive.</summary>
+    private static TimeSpan ParseDuration(Func<string, string?> read, string name, TimeSpan fallback)
+    {
+        var raw = read(name);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        if (TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        throw new SettingsException(name, $"must be a positive number of seconds or a duration such as 00:05:00, not '{raw}'");
+    }
+
+    private static int ParsePositiveInt(Func<string, string?> read, string name, int fallback)
+    {
+        var raw = read(name);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new SettingsException(name, $"must be a positive whole number, not '{raw}'");
+    }
+}
+
+/// <summary>A setting that is missing or malformed; the message names it.</summary>
+public sealed class SettingsException(string setting, string problem)
+    : Exception($"Configuration error: {setting} {problem}.")
+{
+    public string Setting { get; } = setting;
+}
