@@ -22,7 +22,8 @@ esac
 out=artifacts/lambda-$rid
 rm -rf "$out" && mkdir -p "$out"
 dotnet publish src/LambdaHost -c Release -r "$rid" -p:PublishAot=true -o "$out/publish"
-cp "$out/publish/bootstrap" "$out/bootstrap"
+# The custom runtime runs a file named bootstrap.
+cp "$out/publish/LambdaHost" "$out/bootstrap"
 (cd "$out" && zip -q -9 function.zip bootstrap)
 
 key="$stack/function-$(sha256sum "$out/function.zip" | cut -c1-16).zip"
