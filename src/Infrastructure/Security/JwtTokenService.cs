@@ -151,16 +151,18 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
             && !string.IsNullOrEmpty(payload.Sub)
             && !string.IsNullOrEmpty(payload.Role)
             && !string.IsNullOrEmpty(payload.Country)
-            && payload.Exp is { } exp && now - JwtOptions.ClockSkew <= ToInstant(exp)
-            && (payload.Iat is not { } iat || ToInstant(iat) <= now + JwtOptions.ClockSkew)
-            && (payload.Nbf is not { } nbf || ToInstant(nbf) <= now + JwtOptions.ClockSkew);
+            && TryGetInstant(payload.Exp, out var expires) && now - JwtOptions.ClockSkew <= expires
+            && (payload.Iat is null || (TryGetInstant(payload.Iat, out var issued) && issued <= now + JwtOptions.ClockSkew))
+            && (payload.Nbf is null || (TryGetInstant(payload.Nbf, out var notBefore) && notBefore <= now + JwtOptions.ClockSkew));
     }
 
-    /// <summary>A NumericDate as an instant; values beyond the calendar's range clamp to its ends.</summary>
-    private static DateTimeOffset ToInstant(long unixSeconds) =>
-        unixSeconds <= MinUnixSeconds ? DateTimeOffset.MinValue
-        : unixSeconds >= MaxUnixSeconds ? DateTimeOffset.MaxValue
-        : DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
+    /// <summary>A NumericDate as an instant; one outside the calendar's range was never issued here.</summary>
+    private static bool TryGetInstant(long? unixSeconds, out DateTimeOffset instant)
+    {
+        var valid = unixSeconds is { } seconds && seconds >= MinUnixSeconds && seconds <= MaxUnixSeconds;
+        instant = valid ? DateTimeOffset.FromUnixTimeSeconds(unixSeconds!.Value) : default;
+        return valid;
+    }
 
     private static T? TryParse<T>(byte[] json, JsonTypeInfo<T> typeInfo)
         where T : class
