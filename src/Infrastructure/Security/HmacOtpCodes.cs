@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CleanCqrs.Application.Common.Ports;
@@ -22,7 +23,7 @@ public sealed class HmacOtpCodes(IOtpSecret secret) : IOtpCodes
     {
         ArgumentException.ThrowIfNullOrEmpty(otpId);
         var mac = await secret.ComputeMacAsync(Encoding.UTF8.GetBytes(MessagePrefix + otpId), cancellationToken);
-        return (Truncate(mac) % Modulus).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        return (Truncate(mac) % Modulus).ToString("D6", CultureInfo.InvariantCulture);
     }
 
     public async ValueTask<bool> MatchesAsync(string otpId, string code, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CleanCqrs.Infrastructure.Security;
 
 namespace CleanCqrs.Infrastructure.Tests.Security;
@@ -93,7 +94,7 @@ public sealed class HmacOtpCodesTests
     {
         var codes = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
         var code = await codes.DeriveAsync(OtpId, CancellationToken.None);
-        var wrong = ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var wrong = ((int.Parse(code, CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
 
         Assert.Multiple(async () =>
         {
