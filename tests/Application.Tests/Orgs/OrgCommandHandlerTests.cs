@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Commands;
@@ -212,7 +213,7 @@ public sealed class OrgCommandHandlerTests
     {
         _store.HasStream<OrgState>(StreamId);
 
-        using (Common.RequestContext.Begin("corr-1", "cause-1"))
+        using (RequestContext.Begin("corr-1", "cause-1"))
         {
             await Create();
         }
