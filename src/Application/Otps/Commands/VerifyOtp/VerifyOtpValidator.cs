@@ -9,9 +9,11 @@ public sealed class VerifyOtpValidator : AbstractValidator<VerifyOtp>
     {
         this.AddOtpContactRules(x => x.Primary, x => x.Role, x => x.Country);
         RuleFor(x => x.OtpId)
+            .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("is required")
             .Must(id => OtpIds.TryNormalize(id, out _)).WithMessage($"must be {OtpIds.Length} hexadecimal digits");
         RuleFor(x => x.Code)
+            .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("is required")
             .Must(OtpCodes.IsWellFormed).WithMessage($"must be {OtpCodes.Length} digits");
     }

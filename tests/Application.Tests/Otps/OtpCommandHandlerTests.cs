@@ -1,0 +1,214 @@
+using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Otps;
+using CleanCqrs.Application.Otps.Commands.RequestOtp;
+using CleanCqrs.Application.Otps.Commands.VerifyOtp;
+using CleanCqrs.Application.Outbox;
+using CleanCqrs.Application.Tests.Support;
+using CleanCqrs.Domain.Common;
+using CleanCqrs.Domain.Otps;
+using Mediator;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using static CleanCqrs.Application.Tests.Support.Moments;
+
+namespace CleanCqrs.Application.Tests.Otps;
+
+public sealed class OtpCommandHandlerTests
+{
+    private const string Phone = "+6281234567890";
+    private const string OtpA = "0123456789abcdef0123456789abcdef";
+    private const string OtpB = "fedcba9876543210fedcba9876543210";
+    private const string RightCode = "123456";
+
+    private static readonly string Subject = NameBasedUuid.Create(Primary.SubjectNamespace, Phone).ToString();
+    private static readonly string StreamId = "otp-" + Subject;
+
+    private IEventStore _store = null!;
+    private IPublisher _publisher = null!;
+    private IOtpIdGenerator _ids = null!;
+    private IOtpCodes _codes = null!;
+    private ITokenIssuer _tokens = null!;
+    private FakeTimeProvider _clock = null!;
+    private List<Commit> _appends = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _store = Substitute.For<IEventStore>();
+        _publisher = Substitute.For<IPublisher>();
+        _ids = Substitute.For<IOtpIdGenerator>();
+        _codes = Substitute.For<IOtpCodes>();
+        _tokens = Substitute.For<ITokenIssuer>();
+        _clock = new FakeTimeProvider(T0);
+        _appends = _store.RecordAppends();
+        _ids.NewOtpId().Returns(OtpA);
+        _codes.MatchesAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(false);
+        _codes.MatchesAsync(OtpA, RightCode, Arg.Any<CancellationToken>()).Returns(true);
+        _tokens.IssueAsync(Arg.Any<TokenClaims>(), Arg.Any<CancellationToken>()).Returns(new IssuedToken("signed.jwt.token", 86_400));
+    }
+
+    private CommandRunner Runner => new(_store, _publisher, _clock, NullLogger<CommandRunner>.Instance);
+
+    private ValueTask<Result<OtpRequested>> Request(string? primary, string? role = "worker", string? country = "ID", OtpOptions? options = null) =>
+        new RequestOtpHandler(Runner, _ids, options ?? new OtpOptions(), _clock)
+            .Handle(new RequestOtp(primary, role, country), CancellationToken.None);
+
+    private ValueTask<Result<TokenGranted>> Verify(string? otpId = OtpA, string? code = RightCode, string? country = "ID") =>
+        new VerifyOtpHandler(Runner, _codes, _tokens, _clock)
+            .Handle(new VerifyOtp("0812-3456-7890", "worker", country, otpId, code), CancellationToken.None);
+
+    private static OtpIssued Issued(string otpId = OtpA, string country = "ID", DateTimeOffset? at = null) =>
+        new(otpId, Subject, Phone, "worker", country, "sms", at ?? T0.AddMinutes(-1), (at ?? T0.AddMinutes(-1)).AddMinutes(5));
+
+    private async Task NoTokenIssued() =>
+        await _tokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+
+    [Test]
+    public async Task Request_issues_an_otp_on_the_stream_of_the_normalised_primary()
+    {
+        _store.HasStream<OtpState>(StreamId);
+
+        var result = await Request("0812-3456-7890");
+
+        Assert.That(result.Value, Is.EqualTo(new OtpRequested(OtpA, "sms", T0.AddMinutes(5))));
+        var commit = _appends.Single();
+        Assert.That((commit.StreamId, commit.ExpectedVersion), Is.EqualTo((StreamId, 0L)));
+        Assert.That(commit.Events.Single().Data,
+            Is.EqualTo(new OtpIssued(OtpA, Subject, Phone, "worker", "ID", "sms", T0, T0.AddMinutes(5))));
+        await _publisher.Received(1).Publish(Arg.Is<EventsCommitted>(e => e.Commit == commit), Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task Request_for_an_org_answers_the_email_channel_and_uses_the_configured_ttl()
+    {
+        const string email = "Alice@example.com";
+        var stream = "otp-" + NameBasedUuid.Create(Primary.SubjectNamespace, email);
+        _store.HasStream<OtpState>(stream);
+
+        var result = await Request(" Alice@EXAMPLE.com ", "org", "SG", new OtpOptions { Ttl = TimeSpan.FromMinutes(2) });
+
+        Assert.That(result.Value, Is.EqualTo(new OtpRequested(OtpA, "email", T0.AddMinutes(2))));
+        Assert.That(_appends.Single().StreamId, Is.EqualTo(stream));
+        Assert.That(((OtpIssued)_appends.Single().Events.Single().Data).Country, Is.EqualTo("SG"));
+    }
+
+    [Test]
+    public async Task Request_within_the_cooldown_is_rate_limited_and_stores_nothing()
+    {
+        _store.HasStream<OtpState>(StreamId, Issued(at: T0.AddSeconds(-10)));
+
+        var result = await Request("0812-3456-7890");
+
+        Assert.That(result.Error, Is.InstanceOf<RateLimitedError>());
+        Assert.That(((RateLimitedError)result.Error!).RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(20)));
+        Assert.That(_appends, Is.Empty);
+        await _publisher.DidNotReceive().Publish(Arg.Any<EventsCommitted>(), Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task Request_with_invalid_fields_touches_no_stream()
+    {
+        var result = await Request("12345");
+
+        Assert.That(((ValidationError)result.Error!).Errors.Keys, Is.EquivalentTo(new[] { "primary" }));
+        await _store.DidNotReceiveWithAnyArgs().LoadAsync<OtpState>(default!, default);
+    }
+
+    [Test]
+    public async Task Verify_issues_a_token_with_the_role_and_country_of_the_otp_request()
+    {
+        _store.HasStream<OtpState>(StreamId, Issued(country: "PH"));
+
+        var result = await Verify(country: "ID");
+
+        Assert.That(result.Value, Is.EqualTo(new TokenGranted("signed.jwt.token", "Bearer", 86_400, Subject)));
+        await _tokens.Received(1).IssueAsync(new TokenClaims(Subject, "worker", "PH"), Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task Verify_consumes_the_otp_on_its_stream()
+    {
+        _store.HasStream<OtpState>(StreamId, Issued());
+
+        await Verify();
+
+        var commit = _appends.Single();
+        Assert.That((commit.StreamId, commit.ExpectedVersion), Is.EqualTo((StreamId, 1L)));
+        Assert.That(commit.Events.Single().Data, Is.EqualTo(new OtpVerified(OtpA, Subject, T0)));
+        Assert.That(((OtpState)commit.Snapshot).Used, Is.True);
+    }
+
+    [Test]
+    public async Task Verify_normalises_an_upper_case_otp_id()
+    {
+        _store.HasStream<OtpState>(StreamId, Issued());
+
+        var result = await Verify(otpId: OtpA.ToUpperInvariant());
+
+        Assert.That(result.IsSuccess, Is.True);
+        await _codes.Received(1).MatchesAsync(OtpA, RightCode, Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task A_wrong_code_is_recorded_and_answered_without_a_token()
+    {
+        _store.HasStream<OtpState>(StreamId, Issued());
+
+        var result = await Verify(code: "654321");
+
+        Assert.That(result.Error, Is.InstanceOf<OtpRejectedError>());
+        var error = (OtpRejectedError)result.Error!;
+        Assert.That((error.Reason, error.AttemptsRemaining), Is.EqualTo(("invalid_code", (int?)4)));
+        var commit = _appends.Single();
+        Assert.That(commit.Events.Single().Data, Is.EqualTo(new OtpCodeRejected(OtpA, 1, T0)));
+        await _publisher.Received(1).Publish(Arg.Is<EventsCommitted>(e => e.Commit == commit), Arg.Any<CancellationToken>());
+        await NoTokenIssued();
+    }
+
+    [Test]
+    public async Task The_fifth_wrong_code_locks_the_otp()
+    {
+        _store.HasStream<OtpState>(StreamId,
+            [Issued(), .. Enumerable.Range(1, 4).Select(n => new OtpCodeRejected(OtpA, n, T0.AddSeconds(-n)))]);
+
+        var result = await Verify(code: "000000");
+
+        Assert.That(((OtpRejectedError)result.Error!).AttemptsRemaining, Is.Zero);
+        Assert.That(((OtpState)_appends.Single().Snapshot).Locked, Is.True);
+    }
+
+    [TestCase("used")]
+    [TestCase("expired")]
+    [TestCase("unknown")]
+    public async Task A_refused_verify_stores_nothing_and_issues_no_token(string reason)
+    {
+        IDomainEvent[] history = reason switch
+        {
+            "used" => [Issued(), new OtpVerified(OtpA, Subject, T0.AddSeconds(-1))],
+            "expired" => [Issued(at: T0.AddMinutes(-5))],
+            _ => [Issued(), Issued(OtpB, at: T0.AddSeconds(-30))],
+        };
+        _store.HasStream<OtpState>(StreamId, history);
+
+        var result = await Verify();
+
+        Assert.That(((OtpRejectedError)result.Error!).Reason, Is.EqualTo(reason));
+        Assert.That(_appends, Is.Empty);
+        await NoTokenIssued();
+    }
+
+    [TestCase(null, RightCode, "otpId")]
+    [TestCase("not-an-otp-id", RightCode, "otpId")]
+    [TestCase(OtpA, "12345", "code")]
+    [TestCase(OtpA, null, "code")]
+    public async Task A_malformed_otp_id_or_code_is_a_validation_error(string? otpId, string? code, string field)
+    {
+        var result = await Verify(otpId, code);
+
+        Assert.That(((ValidationError)result.Error!).Errors.Keys, Is.EquivalentTo(new[] { field }));
+        await _codes.DidNotReceiveWithAnyArgs().MatchesAsync(default!, default!, default);
+        await _store.DidNotReceiveWithAnyArgs().LoadAsync<OtpState>(default!, default);
+    }
+}
