@@ -49,8 +49,10 @@ public static class Text
                 return "must be valid Unicode text";
             }
 
-            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Control
-                && !(allowLineBreaksAndTabs && rune.Value is '\n' or '\r' or '\t'))
+            var category = Rune.GetUnicodeCategory(rune);
+            var isLineBreak = rune.Value is '\n' or '\r' || category is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+            if ((category == UnicodeCategory.Control || isLineBreak)
+                && !(allowLineBreaksAndTabs && (isLineBreak || rune.Value == '\t')))
             {
                 return allowLineBreaksAndTabs
                     ? "must not contain control characters other than line breaks and tabs"

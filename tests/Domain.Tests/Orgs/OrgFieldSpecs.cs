@@ -118,6 +118,8 @@ public sealed class OrgFieldSpecs
     [TestCase("Ac\u001Bme")]
     [TestCase("Ac\u007Fme")]
     [TestCase("Ac\u0085me")]
+    [TestCase("Ac\u2028me")]
+    [TestCase("Ac\u2029me")]
     public void Rejects_control_characters_in_the_name(string name) =>
         Assert.That(FieldErrors(Create(name, "Jakarta")),
             Is.EquivalentTo(new Dictionary<string, string[]> { ["name"] = ["must not contain control characters"] }));
@@ -126,6 +128,11 @@ public sealed class OrgFieldSpecs
     [TestCase("Jakarta\u0001")]
     public void Rejects_control_characters_in_the_location(string location) =>
         Assert.That(FieldErrors(Create("Acme", location)), Contains.Key("location"));
+
+    [Test]
+    public void Allows_unicode_line_and_paragraph_separators_inside_the_description() =>
+        OrgSpec.Given().When(Create("Acme", "Jakarta", "One\u2028Two\u2029Three"))
+            .Then(new OrgCreated(OrgId, "Acme", "Jakarta", "One\u2028Two\u2029Three", Now));
 
     [Test]
     public void Allows_line_breaks_and_tabs_inside_the_description() =>

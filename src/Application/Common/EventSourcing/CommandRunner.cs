@@ -95,8 +95,9 @@ public sealed class CommandRunner(IEventStore store, IPublisher publisher, TimeP
         return new Commit(streamId, loaded.Version, stored, loaded.State.Fold(events), now);
     }
 
-    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+    // Jittered, so writers that collided do not collide again in lock step.
+    private Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         attempt <= 2
             ? Task.CompletedTask
-            : Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(attempt, 20))), cancellationToken);
+            : Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(attempt, 20))), clock, cancellationToken);
 }
