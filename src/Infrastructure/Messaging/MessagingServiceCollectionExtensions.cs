@@ -12,10 +12,17 @@ public static class MessagingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddInProcBroker(this IServiceCollection services, string dataDirectory, int maxReceiveCount)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxReceiveCount, 1);
+        return services.AddInProcBroker(dataDirectory, new InProcBrokerOptions { MaxReceiveCount = maxReceiveCount });
+    }
+
+    /// <summary>As <see cref="AddInProcBroker(IServiceCollection, string, int)"/>, with every queue setting given.</summary>
+    public static IServiceCollection AddInProcBroker(this IServiceCollection services, string dataDirectory, InProcBrokerOptions options)
+    {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxReceiveCount, 1);
-        var options = new InProcBrokerOptions { MaxReceiveCount = maxReceiveCount };
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         services.AddSingleton(sp => new InProcBroker(
             dataDirectory,
             options,

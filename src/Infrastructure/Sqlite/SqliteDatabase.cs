@@ -17,8 +17,8 @@ namespace CleanCqrs.Infrastructure.Sqlite;
 /// <para>
 /// Concurrency: WAL mode (readers never block the writer), a connection per operation from
 /// Microsoft.Data.Sqlite's pool, and every write in a <c>BEGIN IMMEDIATE</c> transaction so it takes
-/// the write lock before it reads what it checks. Writers of this process queue on an async gate
-/// rather than spinning in SQLite's busy handler; another process's writer is waited for by
+/// the write lock before it reads what it checks. Writers through one instance queue on an async gate
+/// rather than spinning in SQLite's busy handler; another process's (or instance's) writer is waited for by
 /// <c>busy_timeout</c>. <c>synchronous=FULL</c>: an accepted write survives a process kill and an
 /// OS crash, which the outbox relies on (a commit marked published must not outlive its message).
 /// </para>

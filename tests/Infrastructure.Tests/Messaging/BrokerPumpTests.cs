@@ -34,7 +34,7 @@ public sealed class BrokerPumpTests
     [Test]
     public async Task Delivers_what_is_published_while_it_runs_and_stops_when_asked()
     {
-        var pump = new BrokerPump(broker);
+        await using var pump = new BrokerPump(broker);
         var seen = new Collector(expected: 5);
         pump.Start(seen.HandleAsync);
 
@@ -50,7 +50,7 @@ public sealed class BrokerPumpTests
     [Test]
     public async Task Returns_normally_when_its_token_is_cancelled()
     {
-        var pump = new BrokerPump(broker);
+        await using var pump = new BrokerPump(broker);
         using var stopping = new CancellationTokenSource();
         var running = pump.RunAsync(new Collector(expected: 1).HandleAsync, stopping.Token);
 
