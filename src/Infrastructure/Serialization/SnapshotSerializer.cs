@@ -27,4 +27,12 @@ public static class SnapshotSerializer
             ("OtpState.v1", var t) when t == typeof(OtpState) => JsonSerializer.Deserialize(json, Json.OtpState) as TState,
             _ => null,
         };
+
+    /// <summary>The snapshot as whichever state type it names, or null when the type is not a current one.</summary>
+    public static object? Deserialize(string type, ReadOnlySpan<byte> json) => type switch
+    {
+        "OrgState.v1" => JsonSerializer.Deserialize(json, Json.OrgState),
+        "OtpState.v1" => JsonSerializer.Deserialize(json, Json.OtpState),
+        _ => null,
+    };
 }

@@ -1,0 +1,132 @@
+using CleanCqrs.Infrastructure.Messaging;
+using CleanCqrs.Infrastructure.Tests.Sqlite;
+
+namespace CleanCqrs.Infrastructure.Tests.Messaging;
+
+[TestFixture]
+public sealed class BrokerPumpTests
+{
+    // Only an upper bound against a hung test, never a timing expectation.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly InProcBrokerOptions Options = new()
+    {
+        RetryDelay = TimeSpan.Zero,
+        IdlePollInterval = TimeSpan.FromMilliseconds(50),
+    };
+
+    private TempDirectory directory = null!;
+    private InProcBroker broker = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        directory = new TempDirectory();
+        broker = new InProcBroker(directory.Path, Options);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        broker.Dispose();
+        directory.Dispose();
+    }
+
+    [Test]
+    public async Task Delivers_what_is_published_while_it_runs_and_stops_when_asked()
+    {
+        await using var pump = new BrokerPump(broker);
+        var seen = new Collector(expected: 5);
+        pump.Start(seen.HandleAsync);
+
+        await broker.PublishAsync([Message("a", "1"), Message("b", "2")], CancellationToken.None);
+        await broker.PublishAsync([Message("a", "3"), Message("a", "4"), Message("c", "5")], CancellationToken.None);
+        await seen.All.WaitAsync(Patience);
+        await pump.StopAsync();
+
+        Assert.That(seen.Bodies, Is.EquivalentTo(new[] { "1", "2", "3", "4", "5" }));
+        Assert.That((await broker.CountAsync(CancellationToken.None)).Messages, Is.Zero);
+    }
+
+    [Test]
+    public async Task Returns_normally_when_its_token_is_cancelled()
+    {
+        await using var pump = new BrokerPump(broker);
+        using var stopping = new CancellationTokenSource();
+        var running = pump.RunAsync(new Collector(expected: 1).HandleAsync, stopping.Token);
+
+        await stopping.CancelAsync();
+
+        Assert.That(async () => await running.WaitAsync(Patience), Throws.Nothing);
+    }
+
+    [Test]
+    public async Task Notices_messages_published_by_another_broker_on_the_same_file()
+    {
+        using var otherProcess = new InProcBroker(directory.Path, Options);
+        await using var pump = new BrokerPump(broker);
+        var seen = new Collector(expected: 1);
+        pump.Start(seen.HandleAsync);
+
+        await otherProcess.PublishAsync([Message("a", "from elsewhere")], CancellationToken.None);
+
+        await seen.All.WaitAsync(Patience);
+        Assert.That(seen.Bodies, Is.EqualTo(new[] { "from elsewhere" }));
+    }
+
+    [Test]
+    public async Task Keeps_delivering_after_a_handler_failure()
+    {
+        await using var pump = new BrokerPump(broker);
+        var seen = new Collector(expected: 2, throwFirst: true);
+        pump.Start(seen.HandleAsync);
+
+        await broker.PublishAsync([Message("a", "1"), Message("a", "2")], CancellationToken.None);
+
+        await seen.All.WaitAsync(Patience);
+        Assert.That(seen.Bodies, Is.EqualTo(new[] { "1", "2" }));
+    }
+
+    private static BrokerMessage Message(string group, string body) =>
+        new(group, Guid.NewGuid().ToString(), body, new Dictionary<string, string>());
+
+    private sealed class Collector(int expected, bool throwFirst = false)
+    {
+        private readonly Lock sync = new();
+        private readonly List<string> bodies = [];
+        private readonly TaskCompletionSource all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool thrown;
+
+        public Task All => all.Task;
+
+        public IReadOnlyList<string> Bodies
+        {
+            get
+            {
+                lock (sync)
+                {
+                    return [.. bodies];
+                }
+            }
+        }
+
+        public Task<IReadOnlySet<string>> HandleAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken)
+        {
+            lock (sync)
+            {
+                if (throwFirst && !thrown)
+                {
+                    thrown = true;
+                    throw new InvalidOperationException("The first batch fails.");
+                }
+
+                bodies.AddRange(batch.Select(m => m.Body));
+                if (bodies.Count >= expected)
+                {
+                    all.TrySetResult();
+                }
+            }
+
+            return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+        }
+    }
+}

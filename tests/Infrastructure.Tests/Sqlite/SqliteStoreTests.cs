@@ -1,0 +1,48 @@
+using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Orgs.Projections;
+using CleanCqrs.Infrastructure.Sqlite;
+using CleanCqrs.Infrastructure.Tests.Contracts;
+
+namespace CleanCqrs.Infrastructure.Tests.Sqlite;
+
+[TestFixture]
+public sealed class SqliteEventStoreTests : EventStoreContract
+{
+    private TempDirectory directory = null!;
+    private SqliteDatabase database = null!;
+
+    protected override ValueTask<IEventStore> CreateStoreAsync()
+    {
+        directory = new TempDirectory();
+        database = new SqliteDatabase(directory.Path);
+        return ValueTask.FromResult<IEventStore>(new SqliteEventStore(database));
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        database.Dispose();
+        directory.Dispose();
+    }
+}
+
+[TestFixture]
+public sealed class SqliteReadModelStoreTests : ReadModelStoreContract
+{
+    private TempDirectory directory = null!;
+    private SqliteDatabase database = null!;
+
+    protected override ValueTask<IReadModelStore<OrgReadModel>> CreateStoreAsync()
+    {
+        directory = new TempDirectory();
+        database = new SqliteDatabase(directory.Path);
+        return ValueTask.FromResult<IReadModelStore<OrgReadModel>>(new SqliteReadModelStore<OrgReadModel>(database));
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        database.Dispose();
+        directory.Dispose();
+    }
+}
