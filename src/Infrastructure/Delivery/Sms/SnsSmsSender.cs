@@ -19,7 +19,7 @@ public sealed partial class SnsSmsSender(SnsClient client, ILogger<SnsSmsSender>
         ArgumentNullException.ThrowIfNull(message);
         if (!E164().IsMatch(message.To))
         {
-            throw new ArgumentException($"OTP {message.OtpId}: the phone number is not in E.164 form (+ and 8 to 15 digits).", nameof(message));
+            throw new ArgumentException($"OTP {message.OtpId}: the phone number is not in E.164 form (+ and 7 to 15 digits).", nameof(message));
         }
 
         var result = await client.PublishAsync(
@@ -43,6 +43,6 @@ public sealed partial class SnsSmsSender(SnsClient client, ILogger<SnsSmsSender>
         return $"Your CleanCqrs code is {message.Code}. It expires at {expires} UTC.";
     }
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
     private static partial Regex E164();
 }
