@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Amazon;
@@ -158,7 +159,7 @@ public sealed class SnsClient : IDisposable
         Encoding.UTF8.GetByteCount(entry.Message)
         + entry.Attributes.Sum(a => Encoding.UTF8.GetByteCount(a.Name) + Encoding.UTF8.GetByteCount(a.DataType) + Encoding.UTF8.GetByteCount(a.Value));
 
-    private async Task<(System.Net.HttpStatusCode Status, string Body)> SendAsync(SnsQuery query, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, string Body)> SendAsync(SnsQuery query, CancellationToken cancellationToken)
     {
         var body = query.ToFormBody();
         for (var attempt = 1; ; attempt++)
