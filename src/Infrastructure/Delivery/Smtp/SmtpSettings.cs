@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using CleanCqrs.Infrastructure.Configuration;
+using MimeKit;
+
+namespace CleanCqrs.Infrastructure.Delivery.Smtp;
+
+public enum SmtpSecurity
+{
+    /// <summary>Plain connection upgraded with STARTTLS, which the server must offer (port 587).</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte (port 465).</summary>
+    Tls,
+
+    /// <summary>No encryption; for a local relay or a test server only.</summary>
+    None,
+}
+
+/// <summary>The SMTP relay OTP e-mails go through (in AWS, the SES SMTP interface).</summary>
+public sealed record SmtpSettings
+{
+    /// <summary><c>SMTP_HOST</c>.</summary>
+    public required string Host { get; init; }
+
+    /// <summary><c>SMTP_PORT</c>; defaults to 587, 465 or 25 by <see cref="Security"/>.</summary>
+    public required int Port { get; init; }
+
+    /// <summary><c>SMTP_SECURITY</c>: <c>starttls</c> (default), <c>tls</c> or <c>none</c>.</summary>
+    public SmtpSecurity Security { get; init; } = SmtpSecurity.StartTls;
+
+    /// <summary><c>SMTP_USERNAME</c>; no authentication when absent.</summary>
+    public string? Username { get; init; }
+
+    /// <summary><c>SMTP_PASSWORD</c>; required with a username.</summary>
+    public string? Password { get; init; }
+
+    /// <summary><c>SMTP_FROM</c>: an address, optionally with a display name (<c>CleanCqrs &lt;no-reply@example.com&gt;</c>).</summary>
+    public required string From { get; init; }
+
+    /// <summary>How long one SMTP operation may take.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads the <c>SMTP_*</c> variables; throws <see cref="SettingsException"/> naming the first missing or malformed one.</summary>
+    public static SmtpSettings FromEnvironment(Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+
+        var host = Value(read, "SMTP_HOST") ?? throw new SettingsException("SMTP_HOST", "is required (the SMTP relay's host name)");
+        if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        {
+            throw new SettingsException("SMTP_HOST", $"must be a host name or IP address, not '{host}'");
+        }
+
+        var security = Value(read, "SMTP_SECURITY")?.ToLowerInvariant() switch
+        {
+            null or "starttls" => SmtpSecurity.StartTls,
+            "tls" or "ssl" => SmtpSecurity.Tls,
+            "none" => SmtpSecurity.None,
+            var other => throw new SettingsException("SMTP_SECURITY", $"must be one of starttls, tls, none, not '{other}'"),
+        };
+
+        var port = security switch
+        {
+            SmtpSecurity.Tls => 465,
+            SmtpSecurity.None => 25,
+            _ => 587,
+        };
+        if (Value(read, "SMTP_PORT") is { } portText)
+        {
+            if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            {
+                throw new SettingsException("SMTP_PORT", $"must be a port number from 1 to 65535, not '{portText}'");
+            }
+        }
+
+        var from = Value(read, "SMTP_FROM") ?? throw new SettingsException("SMTP_FROM", "is required (the sender address of OTP e-mails)");
+        if (!MailboxAddress.TryParse(from, out var mailbox) || !mailbox.Address.Contains('@', StringComparison.Ordinal))
+        {
+            throw new SettingsException("SMTP_FROM", $"must be an e-mail address such as no-reply@example.com, not '{from}'");
+        }
+
+        var username = Value(read, "SMTP_USERNAME");
+        var password = read("SMTP_PASSWORD");
+        if (username is not null && string.IsNullOrEmpty(password))
+        {
+            throw new SettingsException("SMTP_PASSWORD", "is required when SMTP_USERNAME is set");
+        }
+
+        if (username is null && !string.IsNullOrEmpty(password))
+        {
+            throw new SettingsException("SMTP_USERNAME", "is required when SMTP_PASSWORD is set");
+        }
+
+        return new SmtpSettings
+        {
+            Host = host,
+            Port = port,
+            Security = security,
+            Username = username,
+            Password = username is null ? null : password,
+            From = from,
+        };
+    }
+
+    // Settings get logged at start; the password must never be among them.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Host = {Host}, Port = {Port}, Security = {Security}, Username = {Username}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"Password = {(Password is null ? "(none)" : "***")}, From = {From}, Timeout = {Timeout}");
+        return true;
+    }
+
+    private static string? Value(Func<string, string?> read, string name) =>
+        read(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+}

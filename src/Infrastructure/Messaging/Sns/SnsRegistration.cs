@@ -1,0 +1,37 @@
+using CleanCqrs.Application.Common.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CleanCqrs.Infrastructure.Messaging.Sns;
+
+public static class SnsRegistration
+{
+    /// <summary>Registers the <see cref="SnsClient"/> and the SNS <see cref="ICommitPublisher"/> for <paramref name="settings"/>.</summary>
+    public static IServiceCollection AddSnsBroker(this IServiceCollection services, SnsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSnsClient(settings);
+        services.AddSingleton<ICommitPublisher>(sp => new SnsCommitPublisher(
+            sp.GetRequiredService<SnsClient>(),
+            settings.EventsTopicArn,
+            LoggerOf<SnsCommitPublisher>(sp)));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers one <see cref="SnsClient"/> for the process; the first settings given win, so the
+    /// broker and SMS delivery share its connection pool.
+    /// </summary>
+    public static IServiceCollection AddSnsClient(this IServiceCollection services, SnsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton(sp => new SnsClient(settings, logger: LoggerOf<SnsClient>(sp)));
+        return services;
+    }
+
+    internal static ILogger<T> LoggerOf<T>(IServiceProvider services) =>
+        services.GetService<ILogger<T>>() ?? NullLogger<T>.Instance;
+}
