@@ -14,6 +14,24 @@ public enum BrokerKind
     Sns,
 }
 
+public enum SecurityKind
+{
+    /// <summary>Key files in the data directory, created on first start.</summary>
+    Local,
+
+    /// <summary>A KMS asymmetric key signs tokens; a KMS HMAC key derives OTP codes.</summary>
+    Kms,
+}
+
+public enum DeliveryKind
+{
+    /// <summary>The dev mailbox, <c>&lt;data-dir&gt;/outbox.jsonl</c> (local mode only).</summary>
+    Mailbox,
+
+    /// <summary>SMS through SNS, e-mail through SMTP.</summary>
+    Aws,
+}
+
 /// <summary>
 /// Everything the service is configured with, read once at start from environment variables (and
 /// the host's command-line options). A missing or malformed setting fails the start with one
@@ -26,6 +44,10 @@ public sealed record ServiceSettings
     public StoreKind Store { get; init; } = StoreKind.Sqlite;
 
     public BrokerKind Broker { get; init; } = BrokerKind.InProc;
+
+    public SecurityKind Security { get; init; } = SecurityKind.Local;
+
+    public DeliveryKind Delivery { get; init; } = DeliveryKind.Mailbox;
 
     /// <summary><c>iss</c> of issued tokens (<c>TOKEN_ISSUER</c>).</summary>
     public string TokenIssuer { get; init; } = "cleancqrs";
@@ -51,6 +73,8 @@ public sealed record ServiceSettings
             DataDirectory = read("CLEANCQRS_DATA_DIR") is { Length: > 0 } dir ? dir : defaults.DataDirectory,
             Store = ParseEnum(read, "CLEANCQRS_STORE", defaults.Store, ("sqlite", StoreKind.Sqlite), ("dynamodb", StoreKind.DynamoDb)),
             Broker = ParseEnum(read, "CLEANCQRS_BROKER", defaults.Broker, ("inproc", BrokerKind.InProc), ("sns", BrokerKind.Sns)),
+            Security = ParseEnum(read, "CLEANCQRS_SECURITY", defaults.Security, ("local", SecurityKind.Local), ("kms", SecurityKind.Kms)),
+            Delivery = ParseEnum(read, "CLEANCQRS_DELIVERY", defaults.Delivery, ("mailbox", DeliveryKind.Mailbox), ("aws", DeliveryKind.Aws)),
             TokenIssuer = read("TOKEN_ISSUER") is { Length: > 0 } iss ? iss : defaults.TokenIssuer,
             TokenLifetime = ParseDuration(read, "TOKEN_LIFETIME", defaults.TokenLifetime),
             OtpTtl = ParseDuration(read, "OTP_TTL", defaults.OtpTtl),
