@@ -37,7 +37,7 @@ internal static class CommitItems
             [Snapshot] = Str(Encoding.UTF8.GetString(snapshotJson)),
             [CommittedAt] = Str(committedAt),
             [Pending] = Str(PendingMarker),
-            [PendingSince] = Str(committedAt),
+            [PendingSince] = Str(PendingSinceKey(commit.CommittedAt, commit.ExpectedVersion + 1)),
         };
         ItemSize.Guard(item, $"The commit of {commit.StreamId} at version {commit.Version}");
         return item;
@@ -97,6 +97,14 @@ internal static class CommitItems
 
     public static long GetLong(Dictionary<string, AttributeValue> item, string name) =>
         long.Parse(item[name].N, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The commit time, then the zero-padded first version: commits of one stream stored in the same
+    /// tick still come back in version order. Any value for a time sorts after that bare time, so
+    /// "pendingSince &lt; time" is "committed before time".
+    /// </summary>
+    public static string PendingSinceKey(DateTimeOffset committedAt, long seq) =>
+        $"{Time(committedAt)}#{seq.ToString("D19", CultureInfo.InvariantCulture)}";
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 

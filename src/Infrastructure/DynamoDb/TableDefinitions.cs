@@ -31,8 +31,9 @@ public static class TableDefinitions
 /// V would write different keys and both succeed.
 /// <para/>
 /// A commit waiting for publication carries <c>pending</c> = "1" and <c>pendingSince</c> (its commit
-/// time, sortable UTC); both are removed once it is published, so the <c>pending-index</c> GSI holds
-/// only the outbox backlog that the sweeper reads.
+/// time as fixed-width UTC, then "#" and its zero-padded seq, so it sorts by time and then version);
+/// both are removed once it is published, so the <c>pending-index</c> GSI holds only the outbox
+/// backlog that the sweeper reads.
 /// </remarks>
 public static class EventsTable
 {
