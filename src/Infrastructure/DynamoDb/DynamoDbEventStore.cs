@@ -57,9 +57,10 @@ public sealed class DynamoDbEventStore : IEventStore
             {
                 TableName = table,
                 KeyConditionExpression = "#stream = :stream",
-                ExpressionAttributeNames = Names("#stream", "#seq", "#version", "#snapshotType", "#snapshot"),
+                ExpressionAttributeNames = Names("#stream", "#version", "#snapshotType", "#snapshot"),
                 ExpressionAttributeValues = new() { [":stream"] = Str(streamId) },
-                ProjectionExpression = "#seq, #version, #snapshotType, #snapshot",
+                // The snapshot is all a load needs; the events stay on the server.
+                ProjectionExpression = "#version, #snapshotType, #snapshot",
                 ScanIndexForward = false,
                 Limit = 1,
                 ConsistentRead = true,
