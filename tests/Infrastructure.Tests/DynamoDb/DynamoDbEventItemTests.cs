@@ -108,7 +108,7 @@ public sealed class DynamoDbEventItemTests
     public void A_commit_whose_events_do_not_follow_the_expected_version_is_a_programming_error()
     {
         var stream = NewOrgStream();
-        var commit = Org(stream, 0, OrgState.Initial, events: 2);
+        var commit = OrgCommit(stream, 0, OrgState.Initial, events: 2);
         var gap = commit with { Events = [commit.Events[0], commit.Events[1] with { Version = 3 }] };
 
         Assert.ThrowsAsync<ArgumentException>(async () => await store.TryAppendAsync(gap, CancellationToken.None));

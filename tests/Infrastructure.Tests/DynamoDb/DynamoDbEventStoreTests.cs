@@ -75,8 +75,8 @@ public sealed class DynamoDbEventStoreTests
     {
         var store = CreateStore();
         var stream = NewOrgStream();
-        var first = Org(stream, 0, OrgState.Initial, events: 1);
-        var second = Org(stream, 0, OrgState.Initial, events: 2);
+        var first = OrgCommit(stream, 0, OrgState.Initial, events: 1);
+        var second = OrgCommit(stream, 0, OrgState.Initial, events: 2);
 
         Assert.That(await store.TryAppendAsync(first, CancellationToken.None), Is.True);
         Assert.That(await store.TryAppendAsync(second, CancellationToken.None), Is.False);
@@ -93,8 +93,8 @@ public sealed class DynamoDbEventStoreTests
         var stream = NewOrgStream();
         await AppendAsync(store, stream, [2, 1]);
 
-        Assert.That(await store.TryAppendAsync(Org(stream, 0, OrgState.Initial), CancellationToken.None), Is.False);
-        Assert.That(await store.TryAppendAsync(Org(stream, 2, OrgState.Initial), CancellationToken.None), Is.False);
+        Assert.That(await store.TryAppendAsync(OrgCommit(stream, 0, OrgState.Initial), CancellationToken.None), Is.False);
+        Assert.That(await store.TryAppendAsync(OrgCommit(stream, 2, OrgState.Initial), CancellationToken.None), Is.False);
         Assert.That((await ReadAllAsync(store, stream)).Select(e => e.Version), Is.EqualTo(new long[] { 1, 2, 3 }));
     }
 
@@ -104,7 +104,7 @@ public sealed class DynamoDbEventStoreTests
         // What the SDK does when a successful put's response is lost: it sends the same put again.
         var store = CreateStore();
         var stream = NewOrgStream();
-        var commit = Org(stream, 0, OrgState.Initial, events: 2);
+        var commit = OrgCommit(stream, 0, OrgState.Initial, events: 2);
 
         Assert.That(await store.TryAppendAsync(commit, CancellationToken.None), Is.True);
         Assert.That(await store.TryAppendAsync(commit, CancellationToken.None), Is.True);
@@ -118,7 +118,7 @@ public sealed class DynamoDbEventStoreTests
         var store = CreateStore();
         var stream = NewOrgStream();
         var metadata = new EventMetadata("correlation-1", "cause-9");
-        var commit = Org(stream, 0, OrgState.Initial, events: 3, metadata: metadata);
+        var commit = OrgCommit(stream, 0, OrgState.Initial, events: 3, metadata: metadata);
 
         Assert.That(await store.TryAppendAsync(commit, CancellationToken.None), Is.True);
         var stored = await ReadAllAsync(store, stream);
@@ -283,7 +283,7 @@ public sealed class DynamoDbEventStoreTests
                     Assert.That(attempt, Is.LessThan(1_000), "a writer never got its turn");
                     var loaded = await store.LoadAsync<OrgState>(stream, CancellationToken.None);
                     // Writers of different commit sizes race for the same expected version.
-                    var commit = Org(stream, loaded.Version, loaded.State, events: writer % 3 + 1);
+                    var commit = OrgCommit(stream, loaded.Version, loaded.State, events: writer % 3 + 1);
                     if (await store.TryAppendAsync(commit, CancellationToken.None))
                     {
                         winners.AddOrUpdate(commit.ExpectedVersion, 1, (_, n) => n + 1);

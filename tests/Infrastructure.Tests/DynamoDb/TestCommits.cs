@@ -21,7 +21,7 @@ internal static class TestCommits
     public static DateTimeOffset NewPastWindow() =>
         new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(-10 * Interlocked.Increment(ref windows));
 
-    public static Commit Org(
+    public static Commit OrgCommit(
         string streamId, long expectedVersion, OrgState before, int events = 1, DateTimeOffset? at = null, EventMetadata? metadata = null)
     {
         var time = at ?? Now;
@@ -49,7 +49,7 @@ internal static class TestCommits
         foreach (var events in eventsPerCommit)
         {
             var loaded = await store.LoadAsync<OrgState>(streamId, CancellationToken.None);
-            var commit = Org(streamId, loaded.Version, loaded.State, events, at);
+            var commit = OrgCommit(streamId, loaded.Version, loaded.State, events, at);
             Assert.That(await store.TryAppendAsync(commit, CancellationToken.None), Is.True, $"append at {loaded.Version}");
             commits.Add(commit);
         }
