@@ -13,11 +13,13 @@ public static class DynamoDbRegistration
     /// and one <see cref="IAmazonDynamoDB"/> client per process (from <see cref="DynamoDbClientFactory"/>,
     /// unless one is registered already).
     /// </summary>
-    public static IServiceCollection AddDynamoDbStore(this IServiceCollection services, DynamoDbTableNames names)
+    /// <param name="environment">Where the client's settings are read (default: the process environment).</param>
+    public static IServiceCollection AddDynamoDbStore(
+        this IServiceCollection services, DynamoDbTableNames names, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         services.AddSingleton(names);
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => DynamoDbClientFactory.Create());
+        services.TryAddSingleton<IAmazonDynamoDB>(_ => DynamoDbClientFactory.Create(environment));
         services.AddSingleton<IEventStore>(sp => new DynamoDbEventStore(sp.GetRequiredService<IAmazonDynamoDB>(), names));
         // One line per read model type: closed registrations, no open generics to instantiate at run time (AOT).
         services.AddSingleton<IReadModelStore<OrgReadModel>>(
