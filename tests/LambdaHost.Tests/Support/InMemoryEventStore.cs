@@ -15,6 +15,9 @@ public sealed class InMemoryEventStore : IEventStore
     /// <summary>When set, thrown by the next load (to see how the host answers an adapter failure).</summary>
     public Exception? FailNextLoad { get; set; }
 
+    /// <summary>When set, thrown by the next read of pending commits (a sweep that fails).</summary>
+    public Exception? FailNextReadPending { get; set; }
+
     public int CommitCount
     {
         get
@@ -106,6 +109,12 @@ public sealed class InMemoryEventStore : IEventStore
 
     public ValueTask<IReadOnlyList<Commit>> ReadPendingAsync(DateTimeOffset committedBefore, int max, CancellationToken cancellationToken)
     {
+        if (FailNextReadPending is { } failure)
+        {
+            FailNextReadPending = null;
+            throw failure;
+        }
+
         lock (_gate)
         {
             IReadOnlyList<Commit> pending = [.. _streams.Values.SelectMany(c => c)
