@@ -59,6 +59,17 @@ public sealed class OrgEndpointTests
     }
 
     [Test]
+    public async Task Non_ascii_text_is_written_as_it_is()
+    {
+        await _host.PostJsonAsync("/orgs", """{"name":"บริษัท ตัวอย่าง","location":"東京"}""", _token);
+        await _host.DeliverPublishedAsync();
+
+        var read = await _host.GetAsync($"/orgs/{Subject}");
+
+        Assert.That(read.Body, Does.Contain("\"name\":\"บริษัท ตัวอย่าง\"").And.Contain("\"location\":\"東京\""));
+    }
+
+    [Test]
     public async Task Creating_an_existing_org_is_409()
     {
         await CreateAsync();

@@ -101,20 +101,20 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
 
     private async ValueTask<HttpResponseData> RequestOtpAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
-        if (!RequestBody.TryRead(request, HttpJsonContext.Default.OtpRequestBody, out var body, out var invalid))
+        if (!RequestBody.TryRead(request, HttpJson.Context.OtpRequestBody, out var body, out var invalid))
         {
             return invalid;
         }
 
         var result = await mediator.Send(new RequestOtp(body.Primary, body.Role, body.Country), cancellationToken);
         return result.IsSuccess
-            ? HttpResponseData.Json(202, result.Value, HttpJsonContext.Default.OtpRequested)
+            ? HttpResponseData.Json(202, result.Value, HttpJson.Context.OtpRequested)
             : Refused(result.Error!);
     }
 
     private async ValueTask<HttpResponseData> VerifyOtpAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
-        if (!RequestBody.TryRead(request, HttpJsonContext.Default.OtpVerifyBody, out var body, out var invalid))
+        if (!RequestBody.TryRead(request, HttpJson.Context.OtpVerifyBody, out var body, out var invalid))
         {
             return invalid;
         }
@@ -123,7 +123,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             new VerifyOtp(body.Primary, body.Role, body.Country, body.OtpId, body.Code), cancellationToken);
         // A token response must not be stored by any cache (RFC 6749 section 5.1).
         return result.IsSuccess
-            ? HttpResponseData.Json(200, result.Value, HttpJsonContext.Default.TokenGranted).WithHeader("Cache-Control", "no-store")
+            ? HttpResponseData.Json(200, result.Value, HttpJson.Context.TokenGranted).WithHeader("Cache-Control", "no-store")
             : Refused(result.Error!);
     }
 
@@ -135,7 +135,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             return Refused(denied);
         }
 
-        if (!RequestBody.TryRead(request, HttpJsonContext.Default.OrgBody, out var body, out var invalid))
+        if (!RequestBody.TryRead(request, HttpJson.Context.OrgBody, out var body, out var invalid))
         {
             return invalid;
         }
@@ -147,7 +147,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
         }
 
         var written = result.Value;
-        return HttpResponseData.Json(201, written, HttpJsonContext.Default.OrgWritten)
+        return HttpResponseData.Json(201, written, HttpJson.Context.OrgWritten)
             .WithHeader("Location", "/orgs/" + Uri.EscapeDataString(written.Id))
             .WithHeader("ETag", EntityTagCondition.Format(written.Version));
     }
@@ -160,7 +160,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             return Refused(denied);
         }
 
-        if (!RequestBody.TryRead(request, HttpJsonContext.Default.OrgBody, out var body, out var invalid))
+        if (!RequestBody.TryRead(request, HttpJson.Context.OrgBody, out var body, out var invalid))
         {
             return invalid;
         }
@@ -204,7 +204,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             };
         }
 
-        return HttpResponseData.Json(200, result.Value, HttpJsonContext.Default.OrgWritten)
+        return HttpResponseData.Json(200, result.Value, HttpJson.Context.OrgWritten)
             .WithHeader("ETag", EntityTagCondition.Format(result.Value.Version));
     }
 
@@ -242,7 +242,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
         var readout = result.Value;
         if (readout.IsBehind)
         {
-            return HttpResponseData.Json(202, new OrgBehind(readout.Version, readout.MinVersion!.Value), HttpJsonContext.Default.OrgBehind)
+            return HttpResponseData.Json(202, new OrgBehind(readout.Version, readout.MinVersion!.Value), HttpJson.Context.OrgBehind)
                 .WithHeader("Retry-After", PollAfterSeconds)
                 .WithHeader("Cache-Control", "no-store");
         }
@@ -255,7 +255,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             return HttpResponseData.Empty(304).WithHeader("ETag", etag).WithHeader("Cache-Control", "no-cache");
         }
 
-        return HttpResponseData.Json(200, org, HttpJsonContext.Default.OrgDto)
+        return HttpResponseData.Json(200, org, HttpJson.Context.OrgDto)
             .WithHeader("ETag", etag)
             .WithHeader("Cache-Control", "no-cache");
     }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CleanCqrs.Application.Orgs.Commands;
@@ -41,6 +42,18 @@ public sealed record OrgBehind(long Version, long MinVersion);
 [JsonSerializable(typeof(OrgBehind))]
 [JsonSerializable(typeof(ProblemDetails))]
 public sealed partial class HttpJsonContext : JsonSerializerContext;
+
+/// <summary>The HTTP API's JSON: <see cref="HttpJsonContext"/> with text written as it is.</summary>
+public static class HttpJson
+{
+    /// <summary>
+    /// Org names in Thai, Japanese or Korean go out readable rather than as <c>\uXXXX</c> runs. The
+    /// relaxed encoder only skips the escaping that matters when JSON is pasted into HTML; these
+    /// bodies are only ever served as <c>application/json</c>.
+    /// </summary>
+    public static HttpJsonContext Context { get; } = new(
+        new JsonSerializerOptions(HttpJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}
 
 /// <summary>Times go out in UTC with a <c>Z</c> (ISO 8601), whatever offset they were computed with.</summary>
 public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>

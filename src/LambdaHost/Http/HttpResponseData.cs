@@ -38,7 +38,7 @@ public sealed class HttpResponseData
         new(statusCode, utf8Json, [new("Content-Type", MediaTypes.Json)]);
 
     public static HttpResponseData Problem(ProblemDetails problem) =>
-        new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, HttpJsonContext.Default.ProblemDetails),
+        new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, HttpJson.Context.ProblemDetails),
             [new("Content-Type", MediaTypes.ProblemJson)]);
 
     public HttpResponseData WithHeader(string name, string value)
