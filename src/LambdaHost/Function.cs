@@ -19,7 +19,7 @@ public sealed class Function(HttpApi http, SqsConsumer consumer, ScheduledSweep 
 {
     private static readonly JsonDocumentOptions EventOptions = new() { MaxDepth = 64 };
 
-    private static LambdaEventsJsonContext Json => LambdaEventsJsonContext.Default;
+    private static LambdaEventsJsonContext Json => LambdaJson.Context;
 
     public async ValueTask<byte[]> HandleAsync(ReadOnlyMemory<byte> rawEvent, InvocationContext context, CancellationToken cancellationToken)
     {

@@ -80,6 +80,11 @@ public static class Program
             await error.WriteLineAsync(ex.Message);
             return ExitUsage;
         }
+        catch (Exception ex)
+        {
+            await error.WriteLineAsync($"Start-up failed: {ex.Message}");
+            return ExitFailure;
+        }
 
         await using (provider)
         {

@@ -128,7 +128,7 @@ public sealed class RuntimeLoop(HttpClient runtimeApi, Function function, ILogge
     private static async Task<HttpResponseMessage> PostErrorAsync(
         HttpClient runtimeApi, string path, LambdaError error, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, LambdaEventsJsonContext.Default.LambdaError));
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, LambdaJson.Context.LambdaError));
         content.Headers.ContentType = new MediaTypeHeaderValue(ErrorContentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.TryAddWithoutValidation(ErrorTypeHeader, error.ErrorType);

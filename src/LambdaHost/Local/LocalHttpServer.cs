@@ -150,10 +150,10 @@ public sealed class LocalHttpServer : IDisposable
                 var @event = ToHttpApiEvent(context.Request, body, requestId, now);
                 using var timeout = new CancellationTokenSource(RequestTimeout, _clock);
                 var raw = await _function.HandleAsync(
-                    JsonSerializer.SerializeToUtf8Bytes(@event, LambdaEventsJsonContext.Default.HttpApiRequest),
+                    JsonSerializer.SerializeToUtf8Bytes(@event, LambdaJson.Context.HttpApiRequest),
                     new InvocationContext(requestId, now + RequestTimeout),
                     timeout.Token);
-                response = JsonSerializer.Deserialize(raw, LambdaEventsJsonContext.Default.HttpApiResponse)
+                response = JsonSerializer.Deserialize(raw, LambdaJson.Context.HttpApiResponse)
                     ?? throw new InvalidOperationException("The function answered an HTTP API event with null.");
             }
 

@@ -71,7 +71,7 @@ public static class LocalSqsEvents
             });
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(new SqsEvent { Records = messages }, LambdaEventsJsonContext.Default.SqsEvent);
+        return JsonSerializer.SerializeToUtf8Bytes(new SqsEvent { Records = messages }, LambdaJson.Context.SqsEvent);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public static class EventMessage
             && root.TryGetProperty("Type", out var type) && type.ValueKind == JsonValueKind.String
             && type.ValueEquals(SnsNotification.NotificationType))
         {
-            var notification = root.Deserialize(LambdaEventsJsonContext.Default.SnsNotification);
+            var notification = root.Deserialize(LambdaJson.Context.SnsNotification);
             return notification?.Message ?? throw new JsonException("The SNS notification has no Message.");
         }
 

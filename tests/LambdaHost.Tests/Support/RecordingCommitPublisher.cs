@@ -1,5 +1,7 @@
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Infrastructure.Serialization;
+using CleanCqrs.LambdaHost.Local;
 
 namespace CleanCqrs.LambdaHost.Tests.Support;
 
@@ -45,6 +47,30 @@ public sealed class RecordingCommitPublisher : ICommitPublisher
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Delivers everything published since the last delivery to <paramref name="function"/> as one
+    /// SQS FIFO batch (group = stream id, deduplication id = event id), as raw wire envelopes or
+    /// wrapped in SNS notifications, and returns the ids the function sent back.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> DeliverAsync(Function function, DateTimeOffset now, bool viaSns)
+    {
+        var batch = TakeUndelivered()
+            .Select(stored =>
+            {
+                var envelope = EventSerializer.ToEnvelopeJson(stored);
+                return new LocalSqsRecord(
+                    Guid.NewGuid().ToString(),
+                    stored.StreamId,
+                    stored.EventId.ToString(),
+                    viaSns ? AwsEvents.SnsEnvelope(envelope) : envelope,
+                    1,
+                    now,
+                    EventSerializer.TypeName(stored.Data));
+            })
+            .ToList();
+        return await function.DeliverAsync(batch, TimeSpan.FromMinutes(1), CancellationToken.None);
     }
 
     /// <summary>The events published since the last call, in publication order.</summary>

@@ -1,9 +1,7 @@
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Projections;
 using CleanCqrs.Infrastructure.Configuration;
-using CleanCqrs.Infrastructure.Serialization;
 using CleanCqrs.LambdaHost.Lambda;
-using CleanCqrs.LambdaHost.Local;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -86,28 +84,9 @@ public sealed class TestHost : IDisposable
 
     public string WorkerToken(string subject, string country = "SG") => Tokens.Mint(new TokenClaims(subject, "worker", country));
 
-    /// <summary>
-    /// Delivers everything published since the last delivery as one SQS FIFO batch (raw wire
-    /// envelopes, or wrapped in SNS notifications) and returns the ids the function sent back.
-    /// </summary>
-    public async Task<IReadOnlySet<string>> DeliverPublishedAsync(bool viaSns = false)
-    {
-        var batch = Publisher.TakeUndelivered()
-            .Select(stored =>
-            {
-                var envelope = EventSerializer.ToEnvelopeJson(stored);
-                return new LocalSqsRecord(
-                    Guid.NewGuid().ToString(),
-                    stored.StreamId,
-                    stored.EventId.ToString(),
-                    viaSns ? AwsEvents.SnsEnvelope(envelope) : envelope,
-                    1,
-                    Clock.GetUtcNow(),
-                    EventSerializer.TypeName(stored.Data));
-            })
-            .ToList();
-        return await Function.DeliverAsync(batch, TimeSpan.FromMinutes(1), CancellationToken.None);
-    }
+    /// <summary>Delivers what was published since the last delivery to the function, as SQS events.</summary>
+    public Task<IReadOnlySet<string>> DeliverPublishedAsync(bool viaSns = false) =>
+        Publisher.DeliverAsync(Function, Clock.GetUtcNow(), viaSns);
 
     public void Dispose() => Services.Dispose();
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace CleanCqrs.LambdaHost.Lambda.Events;
@@ -27,3 +29,14 @@ public sealed record SweepReport(int Published, int Failed);
 [JsonSerializable(typeof(LambdaError))]
 [JsonSerializable(typeof(SweepReport))]
 public sealed partial class LambdaEventsJsonContext : JsonSerializerContext;
+
+/// <summary>The Lambda events' JSON: <see cref="LambdaEventsJsonContext"/> writing text as it is.</summary>
+public static class LambdaJson
+{
+    /// <summary>
+    /// The readers are AWS services, not browsers: HTML-safe escaping would only triple the size of
+    /// every quote in an embedded body (<c>\u0022</c>) and hide non-ASCII text in the logs.
+    /// </summary>
+    public static LambdaEventsJsonContext Context { get; } = new(
+        new JsonSerializerOptions(LambdaEventsJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}
