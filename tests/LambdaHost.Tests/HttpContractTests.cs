@@ -134,6 +134,22 @@ public sealed class HttpContractTests
     }
 
     [Test]
+    public async Task Empty_body_without_content_type_is_400_not_415()
+    {
+        var response = await _host.SendAsync(new ApiRequest("POST", "/otp"));
+
+        Assert.That(ProblemAssert.IsValidationProblem(response, "body"), Is.EqualTo(new[] { "must not be empty" }));
+    }
+
+    [Test]
+    public async Task Empty_body_with_a_wrong_content_type_is_415()
+    {
+        var response = await _host.SendAsync(new ApiRequest("POST", "/otp").WithHeader("Content-Type", "text/plain"));
+
+        ProblemAssert.IsProblem(response, 415);
+    }
+
+    [Test]
     public async Task Content_type_is_checked_before_authentication()
     {
         var response = await _host.SendAsync(new ApiRequest("POST", "/orgs") { Body = OrgBody }.WithHeader("Content-Type", "text/plain"));

@@ -18,15 +18,26 @@ public static class RequestBody
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>413 for a body over 64 KiB, 415 for a content type other than JSON in UTF-8; null when both hold.</summary>
+    /// <summary>
+    /// 413 for a body over 64 KiB, 415 for a content type other than JSON in UTF-8; null when both
+    /// hold. A request with neither a body nor a content type has no media type to be wrong: it is
+    /// left to be the 400 of an empty body.
+    /// </summary>
     public static HttpResponseData? CheckSizeAndType(HttpRequestData request)
     {
-        if (DecodedLength(request) > MaxBytes)
+        var length = DecodedLength(request);
+        if (length > MaxBytes)
         {
             return Problems.PayloadTooLarge(MaxBytes);
         }
 
-        return request.Headers.Count("content-type") == 1 && IsJson(request.Headers["content-type"])
+        var contentTypes = request.Headers.Count("content-type");
+        if (contentTypes == 0 && length == 0)
+        {
+            return null;
+        }
+
+        return contentTypes == 1 && IsJson(request.Headers["content-type"])
             ? null
             : Problems.UnsupportedMediaType();
     }
