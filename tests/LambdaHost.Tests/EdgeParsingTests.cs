@@ -94,20 +94,24 @@ public sealed class EdgeParsingTests
             using (logger.BeginScope(new Dictionary<string, object?> { ["AwsRequestId"] = "req-1" }))
             {
                 logger.LogInformation("Handled {Count} in {Route}", 3, "GET /x");
+                logger.LogInformation("Odd values {Big} {NotANumber}", ulong.MaxValue, double.NaN);
             }
 
             logger.LogError(new InvalidOperationException("boom"), "Failed");
         }
 
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(2));
+        Assert.That(lines, Has.Length.EqualTo(3));
         using var first = JsonDocument.Parse(lines[0]);
         Assert.That(first.RootElement.GetProperty("timestamp").GetString(), Is.EqualTo("2026-11-27T09:00:00Z"));
         Assert.That(first.RootElement.GetProperty("level").GetString(), Is.EqualTo("Information"));
         Assert.That(first.RootElement.GetProperty("message").GetString(), Is.EqualTo("Handled 3 in GET /x"));
         Assert.That(first.RootElement.GetProperty("AwsRequestId").GetString(), Is.EqualTo("req-1"));
         Assert.That(first.RootElement.GetProperty("Count").GetInt64(), Is.EqualTo(3));
-        using var second = JsonDocument.Parse(lines[1]);
+        using var odd = JsonDocument.Parse(lines[1]);
+        Assert.That(odd.RootElement.GetProperty("Big").GetUInt64(), Is.EqualTo(ulong.MaxValue));
+        Assert.That(odd.RootElement.GetProperty("NotANumber").GetString(), Is.EqualTo("NaN"));
+        using var second = JsonDocument.Parse(lines[2]);
         Assert.That(second.RootElement.TryGetProperty("AwsRequestId", out _), Is.False);
         Assert.That(second.RootElement.GetProperty("exception").GetString(), Does.Contain("boom"));
     }

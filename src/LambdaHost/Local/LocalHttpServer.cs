@@ -93,7 +93,7 @@ public sealed class LocalHttpServer : IDisposable
                 }
 
                 await _slots.WaitAsync(CancellationToken.None);
-                var serving = ServeAsync(context);
+                var serving = ServeAndReleaseAsync(context);
                 lock (inFlight)
                 {
                     inFlight.Add(serving);
@@ -106,8 +106,6 @@ public sealed class LocalHttpServer : IDisposable
                         {
                             inFlight.Remove(done);
                         }
-
-                        _slots.Release();
                     },
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
@@ -131,6 +129,18 @@ public sealed class LocalHttpServer : IDisposable
     {
         _listener.Close();
         _slots.Dispose();
+    }
+
+    private async Task ServeAndReleaseAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await ServeAsync(context);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     private async Task ServeAsync(HttpListenerContext context)

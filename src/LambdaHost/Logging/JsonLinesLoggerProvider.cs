@@ -74,11 +74,21 @@ public sealed class JsonLinesLoggerProvider(Stream output, TimeProvider clock) :
                 case string s:
                     json.WriteString(key, s);
                     break;
-                case int or long or short or byte or uint or ulong:
+                case int or long or short or byte or uint:
                     json.WriteNumber(key, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                     break;
-                case double d:
+                case ulong u:
+                    json.WriteNumber(key, u);
+                    break;
+                case decimal m:
+                    json.WriteNumber(key, m);
+                    break;
+                // JSON has no NaN or infinity; those go out as text like everything else.
+                case double d when double.IsFinite(d):
                     json.WriteNumber(key, d);
+                    break;
+                case float f when float.IsFinite(f):
+                    json.WriteNumber(key, f);
                     break;
                 case bool b:
                     json.WriteBoolean(key, b);
