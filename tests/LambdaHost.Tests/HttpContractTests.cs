@@ -1,6 +1,9 @@
 using System.Text;
+using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.LambdaHost.Http;
 using CleanCqrs.LambdaHost.Tests.Support;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CleanCqrs.LambdaHost.Tests;
 
@@ -351,6 +354,32 @@ public sealed class HttpContractTests
         Assert.That(response.Header("WWW-Authenticate"), Is.EqualTo("Bearer error=\"invalid_token\""));
     }
 
+    [TestCase(typeof(FormatException))]
+    [TestCase(typeof(System.Text.Json.JsonException))]
+    [TestCase(typeof(System.Security.Cryptography.CryptographicException))]
+    [TestCase(typeof(ArgumentException))]
+    public async Task Token_the_validator_chokes_on_is_401_not_500(Type exceptionType)
+    {
+        var bearer = new BearerAuthentication(
+            new ThrowingValidator((Exception)Activator.CreateInstance(exceptionType)!), NullLogger<BearerAuthentication>.Instance);
+        var request = new HttpRequestData { Method = "POST", Path = "/orgs", RequestId = "r", Headers = Headers("Authorization", "Bearer abc.def.ghi") };
+
+        var result = await bearer.AuthenticateAsync(request, CancellationToken.None);
+
+        Assert.That(result.Claims, Is.Null);
+        Assert.That(result.Problem!.StatusCode, Is.EqualTo(401));
+    }
+
+    [Test]
+    public void Validator_failure_of_another_kind_is_not_hidden()
+    {
+        var bearer = new BearerAuthentication(
+            new ThrowingValidator(new TimeoutException("key service")), NullLogger<BearerAuthentication>.Instance);
+        var request = new HttpRequestData { Method = "POST", Path = "/orgs", RequestId = "r", Headers = Headers("Authorization", "Bearer abc") };
+
+        Assert.ThrowsAsync<TimeoutException>(async () => await bearer.AuthenticateAsync(request, CancellationToken.None));
+    }
+
     [Test]
     public async Task Unexpected_failure_is_a_500_that_leaks_nothing_and_is_logged()
     {
@@ -383,5 +412,14 @@ public sealed class HttpContractTests
         Assert.That(response.Status, Is.EqualTo(200));
         Assert.That(response.Header("Content-Type"), Is.EqualTo("application/json"));
         Assert.That(response.Body, Is.EqualTo(FakeTokenService.Jwks));
+    }
+
+    private static RequestHeaders Headers(string name, string value) =>
+        RequestHeaders.From([new KeyValuePair<string, string?>(name, value)], null);
+
+    private sealed class ThrowingValidator(Exception error) : ITokenValidator
+    {
+        public ValueTask<TokenClaims?> ValidateAsync(string token, CancellationToken cancellationToken) =>
+            ValueTask.FromException<TokenClaims?>(error);
     }
 }

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using CleanCqrs.Application.Common.Ports;
+using Microsoft.Extensions.Logging;
 
 namespace CleanCqrs.LambdaHost.Http;
 
@@ -9,7 +12,7 @@ public readonly record struct Authentication(TokenClaims? Claims, HttpResponseDa
 /// Reads <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750) and checks the token. A missing,
 /// repeated or malformed header is a 401 just like a token that fails validation.
 /// </summary>
-public sealed class BearerAuthentication(ITokenValidator validator)
+public sealed class BearerAuthentication(ITokenValidator validator, ILogger<BearerAuthentication> logger)
 {
     /// <summary>Far above any token this service signs; longer ones are refused without being parsed.</summary>
     public const int MaxTokenLength = 8 * 1024;
@@ -27,7 +30,18 @@ public sealed class BearerAuthentication(ITokenValidator validator)
             return Fail("The Authorization header must be 'Bearer <token>'.", invalidToken: true);
         }
 
-        var claims = await validator.ValidateAsync(token, cancellationToken);
+        TokenClaims? claims;
+        try
+        {
+            claims = await validator.ValidateAsync(token, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or JsonException or CryptographicException)
+        {
+            // The token is the client's bytes: a validator that chokes on them has found a bad token, not a fault.
+            logger.LogWarning("A bearer token was refused by an exception of the validator: {ErrorKind}", ex.GetType().Name);
+            claims = null;
+        }
+
         return claims is null
             ? Fail("The bearer token is not valid (bad signature, issuer or algorithm, or expired).", invalidToken: true)
             : new Authentication(claims, null);
