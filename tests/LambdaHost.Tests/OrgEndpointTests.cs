@@ -191,6 +191,32 @@ public sealed class OrgEndpointTests
     }
 
     [Test]
+    public async Task Concurrent_updates_without_If_Match_all_succeed()
+    {
+        await CreateAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            _host.PutJsonAsync($"/orgs/{Subject}", $$"""{"name":"Acme {{i}}","location":"x"}""", _token))));
+
+        Assert.That(responses.Select(r => r.Status), Has.All.EqualTo(200));
+        Assert.That(responses.Select(r => r.Header("ETag")).Distinct().Count(), Is.EqualTo(20));
+        Assert.That(_host.Store.Commits("org-" + Subject)[^1].Version, Is.EqualTo(21));
+    }
+
+    [Test]
+    public async Task Concurrent_updates_with_the_same_If_Match_let_exactly_one_win()
+    {
+        await CreateAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            _host.PutJsonAsync($"/orgs/{Subject}", $$"""{"name":"Acme {{i}}","location":"x"}""", _token, ifMatch: "\"1\""))));
+
+        Assert.That(responses.Count(r => r.Status == 200), Is.EqualTo(1));
+        Assert.That(responses.Count(r => r.Status == 412), Is.EqualTo(9));
+        Assert.That(_host.Store.CommitCount, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Get_of_an_org_not_projected_is_404()
     {
         ProblemAssert.IsProblem(await _host.GetAsync($"/orgs/{Subject}"), 404, "not-found");

@@ -12,14 +12,16 @@ public sealed class FakeTokenService : ITokenIssuer, ITokenValidator, IJwksSourc
 
     private readonly ConcurrentDictionary<string, TokenClaims> _tokens = new(StringComparer.Ordinal);
 
-    public int Validations { get; private set; }
+    private int _validations;
+
+    public int Validations => Volatile.Read(ref _validations);
 
     public ValueTask<IssuedToken> IssueAsync(TokenClaims claims, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new IssuedToken(Mint(claims), 86_400));
 
     public ValueTask<TokenClaims?> ValidateAsync(string token, CancellationToken cancellationToken)
     {
-        Validations++;
+        Interlocked.Increment(ref _validations);
         return ValueTask.FromResult(_tokens.TryGetValue(token, out var claims) ? claims : null);
     }
 
