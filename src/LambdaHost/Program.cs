@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.Infrastructure.Configuration;
+using CleanCqrs.Infrastructure.DynamoDb;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Local;
 using Mediator;
@@ -67,7 +68,7 @@ public static class Program
                 await output.WriteLineAsync(HostOptions.Usage);
                 return ExitOk;
             case HostCommand.Provision:
-                return await ProvisionAsync(settings, output, error);
+                return await ProvisionAsync(settings, environment, output, error, cancellationToken);
         }
 
         ServiceProvider provider;
@@ -94,7 +95,8 @@ public static class Program
         }
     }
 
-    private static async Task<int> ProvisionAsync(ServiceSettings settings, TextWriter output, TextWriter error)
+    private static async Task<int> ProvisionAsync(
+        ServiceSettings settings, Func<string, string?> environment, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (settings.Store == StoreKind.Sqlite)
         {
@@ -103,9 +105,28 @@ public static class Program
             return ExitOk;
         }
 
-        await error.WriteLineAsync(
-            "CLEANCQRS_STORE=dynamodb: this build cannot create DynamoDB tables yet; create them with the deploy/ template.");
-        return ExitUsage;
+        try
+        {
+            var names = DynamoDbTableNames.FromEnvironment(environment);
+            using var client = DynamoDbClientFactory.Create(environment);
+            var endpoint = environment(DynamoDbClientFactory.ServiceEndpointSetting)
+                ?? environment(DynamoDbClientFactory.EndpointSetting)
+                ?? "the AWS endpoint of the configured region";
+            await output.WriteLineAsync($"Provisioning DynamoDB tables {names.Events} and {names.ReadModels} on {endpoint}...");
+            await DynamoDbProvisioner.EnsureTablesAsync(client, names, cancellationToken);
+            await output.WriteLineAsync("The tables exist and are active.");
+            return ExitOk;
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"Provisioning failed: {ex.Message}");
+            return ExitFailure;
+        }
     }
 
     private static async Task<int> RebuildProjectionsAsync(IServiceProvider provider, TextWriter output, CancellationToken cancellationToken)
