@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
 using CleanCqrs.Infrastructure.DynamoDb;
 
+using CleanCqrs.TestSupport;
+
 namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 
 /// <summary>

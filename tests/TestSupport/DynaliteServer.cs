@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
+namespace CleanCqrs.TestSupport;
 
 /// <summary>
 /// An in-memory dynalite (a DynamoDB-compatible server, pinned in tools/dynalite) on a free loopback
