@@ -1,4 +1,5 @@
 using CleanCqrs.Infrastructure.Configuration;
+using CleanCqrs.TestSupport;
 
 namespace CleanCqrs.LambdaHost.Tests;
 
@@ -57,12 +58,35 @@ public sealed class HostOptionsTests
     }
 
     [Test]
-    public async Task Provision_with_dynamodb_is_refused_clearly()
+    public async Task Provision_with_dynamodb_creates_the_tables_and_is_idempotent()
     {
-        var (code, _, error) = await RunAsync(["provision"], new() { ["CLEANCQRS_STORE"] = "dynamodb" });
+        using var dynalite = await DynaliteServer.StartAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string?>
+        {
+            ["CLEANCQRS_STORE"] = "dynamodb",
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite.Endpoint.AbsoluteUri,
+            ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials",
+            ["EVENTS_TABLE"] = $"events-{suffix}",
+            ["READ_MODELS_TABLE"] = $"read-models-{suffix}",
+        };
+
+        var first = await RunAsync(["provision"], environment);
+        var second = await RunAsync(["provision"], environment);
+
+        Assert.That(first.Code, Is.EqualTo(0), first.Error);
+        Assert.That(second.Code, Is.EqualTo(0), second.Error);
+        Assert.That(first.Output, Does.Contain($"events-{suffix}").And.Contain("active"));
+    }
+
+    [Test]
+    public async Task Provision_with_an_invalid_table_name_names_the_setting()
+    {
+        var (code, _, error) = await RunAsync(
+            ["provision"], new() { ["CLEANCQRS_STORE"] = "dynamodb", ["EVENTS_TABLE"] = "no spaces allowed" });
 
         Assert.That(code, Is.EqualTo(2));
-        Assert.That(error, Does.Contain("DynamoDB"));
+        Assert.That(error, Does.Contain("EVENTS_TABLE"));
     }
 
     [Test]
