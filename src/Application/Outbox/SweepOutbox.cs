@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common.Behaviours;
 using CleanCqrs.Application.Common.Ports;
 using Mediator;
 
@@ -8,7 +9,7 @@ namespace CleanCqrs.Application.Outbox;
 /// publish). Only commits older than <see cref="MinAge"/> are taken, so the request that stored a
 /// commit normally publishes it itself.
 /// </summary>
-public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : ICommand<SweepResult>;
+public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : ICommand<SweepResult>, IRoutineRequest;
 
 public sealed record SweepResult(int Published, int Failed);
 
