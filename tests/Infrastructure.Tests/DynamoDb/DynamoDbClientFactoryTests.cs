@@ -18,7 +18,7 @@ public sealed class DynamoDbClientFactoryTests
     {
         var resolved = DynamoDbClientFactory.Resolve(Settings(("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")));
 
-        Assert.That(resolved, Is.EqualTo(new DynamoDbClientSettings(new Uri("http://127.0.0.1:8000"), "us-east-1", UseLocalCredentials: true)));
+        Assert.That(resolved, Is.EqualTo(new AwsClientSettings(new Uri("http://127.0.0.1:8000"), "us-east-1", UseLocalCredentials: true)));
     }
 
     [Test]
@@ -36,7 +36,7 @@ public sealed class DynamoDbClientFactoryTests
     {
         var resolved = DynamoDbClientFactory.Resolve(Settings(("AWS_ENDPOINT_URL", "http://[::1]:9000"), ("AWS_REGION", "ap-southeast-1")));
 
-        Assert.That(resolved, Is.EqualTo(new DynamoDbClientSettings(new Uri("http://[::1]:9000"), "ap-southeast-1", UseLocalCredentials: true)));
+        Assert.That(resolved, Is.EqualTo(new AwsClientSettings(new Uri("http://[::1]:9000"), "ap-southeast-1", UseLocalCredentials: true)));
     }
 
     [Test]
@@ -61,10 +61,10 @@ public sealed class DynamoDbClientFactoryTests
     [Test]
     public void Without_an_override_the_sdk_finds_endpoint_region_and_credentials_itself()
     {
-        Assert.That(DynamoDbClientFactory.Resolve(Settings()), Is.EqualTo(new DynamoDbClientSettings(null, null, false)));
+        Assert.That(DynamoDbClientFactory.Resolve(Settings()), Is.EqualTo(new AwsClientSettings(null, null, false)));
         Assert.That(
             DynamoDbClientFactory.Resolve(Settings(("AWS_REGION", "ap-southeast-3"))),
-            Is.EqualTo(new DynamoDbClientSettings(null, "ap-southeast-3", false)));
+            Is.EqualTo(new AwsClientSettings(null, "ap-southeast-3", false)));
     }
 
     [Test]
