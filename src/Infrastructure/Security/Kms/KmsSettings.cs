@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using Amazon;
 using Amazon.KeyManagementService;
-using Amazon.Runtime;
 using CleanCqrs.Infrastructure.Configuration;
 
 namespace CleanCqrs.Infrastructure.Security.Kms;
