@@ -101,9 +101,9 @@ public sealed class DurabilityTests(StoreUnderTest store)
         Assert.That(read.Json!["name"]!.GetValue<string>(), Is.EqualTo("Sweepers"));
         Assert.That(publisher.Published, Is.GreaterThanOrEqualTo(1));
         // Marked published right after the publish returns, which may be just after the read model moved.
-        var store = service.Services.GetRequiredService<IEventStore>();
+        var events = service.Services.GetRequiredService<IEventStore>();
         await Poll.UntilAsync(
-            async () => (await store.ReadPendingAsync(DateTimeOffset.UtcNow.AddDays(1), 100, CancellationToken.None)).Count == 0,
+            async () => (await events.ReadPendingAsync(DateTimeOffset.UtcNow.AddDays(1), 100, CancellationToken.None)).Count == 0,
             "the swept commit to be marked published");
     }
 }
