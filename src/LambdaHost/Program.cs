@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using CleanCqrs.Application.Common.Projections;
+using CleanCqrs.Infrastructure;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Infrastructure.DynamoDb;
 using CleanCqrs.LambdaHost.Lambda;
@@ -74,7 +75,9 @@ public static class Program
         ServiceProvider provider;
         try
         {
-            provider = Composition.BuildServiceProvider(settings, LogFormat.Text);
+            // The environment given here, not the process's: it names the store's tables and endpoint too.
+            provider = Composition.BuildServiceProvider(
+                settings, LogFormat.Text, services => services.AddInfrastructure(settings, environment));
         }
         catch (SettingsException ex)
         {
@@ -90,7 +93,7 @@ public static class Program
         await using (provider)
         {
             return options.Command == HostCommand.RebuildProjections
-                ? await RebuildProjectionsAsync(provider, output, cancellationToken)
+                ? await RebuildProjectionsAsync(provider, output, error, cancellationToken)
                 : await ServeAsync(provider, options.Url, settings, output, error, cancellationToken);
         }
     }
@@ -129,11 +132,24 @@ public static class Program
         }
     }
 
-    private static async Task<int> RebuildProjectionsAsync(IServiceProvider provider, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RebuildProjectionsAsync(
+        IServiceProvider provider, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var mediator = provider.GetRequiredService<IMediator>();
         var progress = new ConsoleProgress(output);
-        var result = await mediator.Send(new RebuildProjections(progress), cancellationToken);
+        RebuildProgress result;
+        try
+        {
+            result = await mediator.Send(new RebuildProjections(progress), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An operator command reports an unreachable or unprovisioned store like provision does, not with a stack trace.
+            progress.Finish();
+            await error.WriteLineAsync($"Rebuilding the read models failed: {ex.Message}");
+            return ExitFailure;
+        }
+
         progress.Finish();
         await output.WriteLineAsync($"Rebuilt the read models: {result.StreamsScanned} streams scanned, {result.StreamsProjected} projected.");
         return ExitOk;

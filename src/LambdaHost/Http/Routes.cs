@@ -20,11 +20,29 @@ public readonly record struct RouteMatch(Endpoint? Endpoint, string? Id, IReadOn
     public bool IsNotFound => Endpoint is null && AllowedMethods is null;
 }
 
+/// <summary>One row of the route table: a path template (<c>{id}</c> is one segment) and a method it serves.</summary>
+public sealed record RouteEntry(string Template, string Method, Endpoint Endpoint);
+
 public static class Routes
 {
     private static readonly string[] Post = ["POST"];
     private static readonly string[] GetOrPut = ["GET", "PUT"];
     private static readonly string[] Get = ["GET"];
+
+    /// <summary>
+    /// Every path template and method that <see cref="Match"/> serves, for the API document to be
+    /// checked against (tests hold the two together).
+    /// </summary>
+    public static IReadOnlyList<RouteEntry> Table { get; } =
+    [
+        new("/otp", "POST", Endpoint.RequestOtp),
+        new("/otp/verify", "POST", Endpoint.VerifyOtp),
+        new("/authenticate", "POST", Endpoint.VerifyOtp),
+        new("/orgs", "POST", Endpoint.CreateOrg),
+        new("/orgs/{id}", "GET", Endpoint.GetOrg),
+        new("/orgs/{id}", "PUT", Endpoint.UpdateOrg),
+        new("/.well-known/jwks.json", "GET", Endpoint.GetJwks),
+    ];
 
     /// <summary>
     /// Matches exactly the paths of the route table: segments compare case-sensitively, no
