@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A stand-in for the service's bootstrap that follows the Lambda Runtime API protocol with curl, to
 # check the ColdStart harness without the real function:
-#   dotnet run --project bench/ColdStart -- --aot bench/fake-function.sh --runs 3 [--event-orgs]
-# It answers POST /otp (and writes the dev mailbox line), POST /otp/verify and POST /orgs like the
-# service would. FAKE_MODE=init-error|invoke-error|crash|status-500 exercises the harness's failure paths.
+#   dotnet run --project bench/ColdStart -- --aot bench/fake-function.sh --runs 3
+# It answers POST /otp (and writes the dev mailbox line), POST /otp/verify and POST /orgs (201 for
+# "Bearer fake.jwt.token" when the data directory holds a key file, 401 otherwise) like the service
+# would. It has no local mode, so --event-orgs needs the real service; an --event file plus --key-dir
+# covers the same path. FAKE_MODE=init-error|invoke-error|crash|status-500 exercises the failure paths.
 set -euo pipefail
 api="http://${AWS_LAMBDA_RUNTIME_API:?AWS_LAMBDA_RUNTIME_API is not set}/2018-06-01/runtime"
 data="${CLEANCQRS_DATA_DIR:-.}"
