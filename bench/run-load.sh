@@ -18,6 +18,7 @@ mkdir -p "$artifacts" bench/results
 if [ -n "${LAMBDAHOST:-}" ]; then
   [ -x "$LAMBDAHOST" ] || fail "LAMBDAHOST=$LAMBDAHOST is not an executable"
   server=("$LAMBDAHOST")
+  label="$LAMBDAHOST"
 else
   [ -f src/LambdaHost/LambdaHost.csproj ] || fail "src/LambdaHost/LambdaHost.csproj is missing: there is no service to load in this tree"
   echo "publishing the service (JIT) ..." >&2
@@ -26,6 +27,7 @@ else
     || { tail -n 40 "$artifacts/publish-jit.log" >&2; fail "publishing the service failed (full log: $artifacts/publish-jit.log)"; }
   [ -f "$artifacts/jit/LambdaHost.dll" ] || fail "the publish produced no $artifacts/jit/LambdaHost.dll"
   server=(dotnet "$artifacts/jit/LambdaHost.dll")
+  label="JIT (dotnet LambdaHost.dll, Release)"
 fi
 
 echo "building bench/Load ..." >&2
@@ -66,4 +68,4 @@ case " $* " in *" --scenario otp "* | *" --scenario=otp "*) scenario=otp ;; esac
 defaults=(--duration 20s)
 [ $# -eq 0 ] && defaults+=(--scenario orgs --measure-projection)
 dotnet bench/Load/bin/Release/net10.0/CleanCqrs.Bench.Load.dll \
-  --url "$url" --data-dir "$data" --out "bench/results/load-$scenario.md" "${defaults[@]}" "$@"
+  --url "$url" --data-dir "$data" --server-label "$label, local mode, SQLite store, in-process broker" --out "bench/results/load-$scenario.md" "${defaults[@]}" "$@"

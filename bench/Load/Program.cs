@@ -22,11 +22,12 @@ public static class Program
           --timeout DURATION       per request (default 10s)
           --measure-projection     orgs only: afterwards, time until every org's read model is at its last version
           --projection-timeout D   give up waiting for read models after this long (default 30s)
+          --server-label TEXT      what serves the URL, for the report (e.g. "JIT, SQLite + in-process broker")
           --out FILE               also write the Markdown report there
         """;
 
     private static readonly string[] ValueOptions =
-        ["--url", "--scenario", "--data-dir", "--concurrency", "--warmup", "--duration", "--max-requests", "--timeout", "--projection-timeout", "--out"];
+        ["--url", "--scenario", "--data-dir", "--concurrency", "--warmup", "--duration", "--max-requests", "--timeout", "--projection-timeout", "--server-label", "--out"];
 
     private static readonly string[] FlagOptions = ["--measure-projection", "--help"];
 
@@ -123,6 +124,11 @@ public static class Program
         text.AppendLine(CultureInfo.InvariantCulture, $"## Load: scenario `{scenario.Name}` against {options.Url}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores (shared by the service and this generator), {RuntimeInformation.OSDescription.Trim()}");
+        if (options.ServerLabel is { } server)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- Service: {server}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"- Closed loop, {load.Users} virtual users: {scenario.Describe}");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"- Setup {setup.TotalSeconds:F1} s (not counted), warm-up {load.Warmup.TotalSeconds:F0} s (not counted), measured {load.Measured.TotalSeconds:F1} s"));
@@ -193,6 +199,7 @@ internal sealed record LoadOptions(
     TimeSpan RequestTimeout,
     bool MeasureProjection,
     TimeSpan ProjectionTimeout,
+    string? ServerLabel,
     string? OutFile)
 {
     public static LoadOptions From(CommandLine line)
@@ -234,6 +241,7 @@ internal sealed record LoadOptions(
             line.Duration("--timeout", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2)),
             line.Flag("--measure-projection"),
             line.Duration("--projection-timeout", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+            line.Value("--server-label"),
             line.Value("--out"));
     }
 }
