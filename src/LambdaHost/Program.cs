@@ -1,10 +1,244 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using CleanCqrs.Application.Common.Projections;
+using CleanCqrs.Infrastructure.Configuration;
+using CleanCqrs.Infrastructure.DynamoDb;
+using CleanCqrs.LambdaHost.Lambda;
+using CleanCqrs.LambdaHost.Local;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace CleanCqrs.LambdaHost;
 
+/// <summary>
+/// One binary, two lives: with <c>AWS_LAMBDA_RUNTIME_API</c> set it is the custom runtime's
+/// <c>bootstrap</c> (and touches nothing of local mode); otherwise a command line for local mode and
+/// the operator commands.
+/// </summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitUsage = 2;
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.WriteLine("CleanCqrs: the host is being built.");
-        return args.Length;
+        var runtimeApi = Environment.GetEnvironmentVariable(RuntimeLoop.RuntimeApiVariable);
+        if (!string.IsNullOrEmpty(runtimeApi))
+        {
+            return await RunLambdaAsync(runtimeApi);
+        }
+
+        using var shutdown = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return await RunCommandLineAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, shutdown.Token);
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            shutdown.Cancel();
+        }
+    }
+
+    /// <summary>Local mode and the operator commands; the exit code is 2 for a usage or settings error.</summary>
+    public static async Task<int> RunCommandLineAsync(
+        IReadOnlyList<string> args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        HostOptions options;
+        ServiceSettings settings;
+        try
+        {
+            options = HostOptions.Parse(args);
+            settings = options.Settings(environment);
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+
+        switch (options.Command)
+        {
+            case HostCommand.Help:
+                await output.WriteLineAsync(HostOptions.Usage);
+                return ExitOk;
+            case HostCommand.Provision:
+                return await ProvisionAsync(settings, environment, output, error, cancellationToken);
+        }
+
+        ServiceProvider provider;
+        try
+        {
+            provider = Composition.BuildServiceProvider(settings, LogFormat.Text);
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+        catch (Exception ex)
+        {
+            await error.WriteLineAsync($"Start-up failed: {ex.Message}");
+            return ExitFailure;
+        }
+
+        await using (provider)
+        {
+            return options.Command == HostCommand.RebuildProjections
+                ? await RebuildProjectionsAsync(provider, output, cancellationToken)
+                : await ServeAsync(provider, options.Url, settings, output, error, cancellationToken);
+        }
+    }
+
+    private static async Task<int> ProvisionAsync(
+        ServiceSettings settings, Func<string, string?> environment, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (settings.Store == StoreKind.Sqlite)
+        {
+            await output.WriteLineAsync(
+                $"CLEANCQRS_STORE=sqlite: the SQLite store creates its schema itself on first use (in {settings.DataDirectory}); nothing to provision.");
+            return ExitOk;
+        }
+
+        try
+        {
+            var names = DynamoDbTableNames.FromEnvironment(environment);
+            using var client = DynamoDbClientFactory.Create(environment);
+            var endpoint = environment(DynamoDbClientFactory.ServiceEndpointSetting)
+                ?? environment(DynamoDbClientFactory.EndpointSetting)
+                ?? "the AWS endpoint of the configured region";
+            await output.WriteLineAsync($"Provisioning DynamoDB tables {names.Events} and {names.ReadModels} on {endpoint}...");
+            await DynamoDbProvisioner.EnsureTablesAsync(client, names, cancellationToken);
+            await output.WriteLineAsync("The tables exist and are active.");
+            return ExitOk;
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"Provisioning failed: {ex.Message}");
+            return ExitFailure;
+        }
+    }
+
+    private static async Task<int> RebuildProjectionsAsync(IServiceProvider provider, TextWriter output, CancellationToken cancellationToken)
+    {
+        var mediator = provider.GetRequiredService<IMediator>();
+        var progress = new ConsoleProgress(output);
+        var result = await mediator.Send(new RebuildProjections(progress), cancellationToken);
+        progress.Finish();
+        await output.WriteLineAsync($"Rebuilt the read models: {result.StreamsScanned} streams scanned, {result.StreamsProjected} projected.");
+        return ExitOk;
+    }
+
+    private static async Task<int> ServeAsync(
+        IServiceProvider provider, Uri url, ServiceSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var baseUrl = url.GetLeftPart(UriPartial.Authority);
+        await output.WriteLineAsync($"CleanCqrs local mode on {baseUrl} (data in {Path.GetFullPath(settings.DataDirectory)}). Ctrl-C stops it.");
+        await output.WriteLineAsync("Try:");
+        await output.WriteLineAsync(
+            $"  curl -i -X POST {baseUrl}/otp -H 'Content-Type: application/json' -d '{{\"primary\":\"you@example.com\",\"role\":\"org\",\"country\":\"SG\"}}'");
+        try
+        {
+            await LocalMode.RunAsync(provider, url, cancellationToken);
+        }
+        catch (HttpListenerException ex)
+        {
+            await error.WriteLineAsync($"Cannot listen on {baseUrl}: {ex.Message}");
+            return ExitFailure;
+        }
+
+        await output.WriteLineAsync("Stopped.");
+        return ExitOk;
+    }
+
+    private static async Task<int> RunLambdaAsync(string runtimeApi)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var client = RuntimeLoop.CreateClient(runtimeApi);
+        ServiceProvider? provider = null;
+        Function function;
+        try
+        {
+            provider = Composition.BuildServiceProvider(ServiceSettings.FromEnvironment(), LogFormat.JsonLines);
+            function = provider.GetRequiredService<Function>();
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync($"Start-up failed: {ex}");
+            await RuntimeLoop.ReportInitErrorAsync(client, ex, CancellationToken.None);
+            if (provider is not null)
+            {
+                await provider.DisposeAsync();
+            }
+
+            return ExitFailure;
+        }
+
+        await using (provider)
+        {
+            var logger = provider.GetRequiredService<ILogger<RuntimeLoop>>();
+            logger.LogInformation("Initialised in {ElapsedMs:0} ms", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            using var shutdown = new CancellationTokenSource();
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                shutdown.Cancel();
+            });
+            try
+            {
+                await new RuntimeLoop(client, function, logger).RunAsync(shutdown.Token);
+                return ExitOk;
+            }
+            catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+            {
+                return ExitOk;
+            }
+            catch (Exception ex)
+            {
+                logger.LogCritical(ex, "The runtime loop stopped");
+                return ExitFailure;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reports synchronously, in order (<see cref="Progress{T}"/> would post to the thread pool and
+    /// could print after the final line): one updating line on a terminal, every 100th stream otherwise.
+    /// </summary>
+    private sealed class ConsoleProgress(TextWriter output) : IProgress<RebuildProgress>
+    {
+        private readonly bool _interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        private bool _wroteLine;
+
+        public void Report(RebuildProgress value)
+        {
+            if (_interactive)
+            {
+                output.Write($"\rstreams scanned: {value.StreamsScanned}, projected: {value.StreamsProjected}");
+                _wroteLine = true;
+            }
+            else if (value.StreamsScanned % 100 == 0)
+            {
+                output.WriteLine($"streams scanned: {value.StreamsScanned}, projected: {value.StreamsProjected}");
+            }
+        }
+
+        public void Finish()
+        {
+            if (_wroteLine)
+            {
+                output.WriteLine();
+            }
+        }
     }
 }

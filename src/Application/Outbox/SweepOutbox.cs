@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common.Behaviours;
 using CleanCqrs.Application.Common.Ports;
 using Mediator;
 
@@ -8,7 +9,7 @@ namespace CleanCqrs.Application.Outbox;
 /// publish). Only commits older than <see cref="MinAge"/> are taken, so the request that stored a
 /// commit normally publishes it itself.
 /// </summary>
-public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : ICommand<SweepResult>;
+public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : ICommand<SweepResult>, IRoutineRequest;
 
 public sealed record SweepResult(int Published, int Failed);
 
@@ -23,7 +24,13 @@ public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, Tim
         // A stream whose earlier commit failed is skipped for the rest of this sweep, so a group is never
         // published out of order by the sweeper.
         var blocked = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var commit in pending.OrderBy(c => c.CommittedAt).ThenBy(c => c.Version))
+        // Streams in the order their oldest pending commit was stored; within a stream strictly by version
+        // (clocks of different instances may disagree, versions never do).
+        var ordered = pending
+            .GroupBy(c => c.StreamId, StringComparer.Ordinal)
+            .OrderBy(g => g.Min(c => c.CommittedAt))
+            .SelectMany(g => g.OrderBy(c => c.Version));
+        foreach (var commit in ordered)
         {
             if (blocked.Contains(commit.StreamId) || !await relay.TryRelayAsync(commit, cancellationToken))
             {

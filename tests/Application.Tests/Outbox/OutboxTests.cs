@@ -93,7 +93,7 @@ public sealed class OutboxTests
     }
 
     [Test]
-    public async Task The_sweeper_publishes_pending_commits_older_than_the_minimum_age_oldest_first()
+    public async Task The_sweeper_publishes_the_stream_with_the_oldest_pending_commit_first_each_in_version_order()
     {
         var clock = new FakeTimeProvider(T0.AddMinutes(10));
         var a1 = Commit("org-a", 1, 0);
@@ -107,8 +107,24 @@ public sealed class OutboxTests
             .Handle(new SweepOutbox(TimeSpan.FromMinutes(1), MaxCommits: 50), CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(new SweepResult(Published: 3, Failed: 0)));
-        Assert.That(order, Is.EqualTo(new[] { a1, b1, a2 }));
+        Assert.That(order, Is.EqualTo(new[] { a1, a2, b1 }));
         await _store.Received(1).MarkPublishedAsync("org-a", 2, Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task The_sweeper_orders_a_stream_by_version_even_when_clocks_disagree()
+    {
+        var clock = new FakeTimeProvider(T0.AddMinutes(10));
+        var a1 = Commit("org-a", 1, 5);
+        var a2 = Commit("org-a", 2, 0);
+        _store.ReadPendingAsync(T0.AddMinutes(9), 50, Arg.Any<CancellationToken>()).Returns(new[] { a2, a1 });
+        var order = new List<Commit>();
+        Does(() => _publisher.PublishAsync(Arg.Any<Commit>(), Arg.Any<CancellationToken>()), call => order.Add(call.Arg<Commit>()));
+
+        await new SweepOutboxHandler(_store, _relay, clock)
+            .Handle(new SweepOutbox(TimeSpan.FromMinutes(1), MaxCommits: 50), CancellationToken.None);
+
+        Assert.That(order, Is.EqualTo(new[] { a1, a2 }));
     }
 
     [Test]

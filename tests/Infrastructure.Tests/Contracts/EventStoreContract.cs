@@ -108,31 +108,6 @@ public abstract class EventStoreContract
     }
 
     [Test]
-    public async Task Refuses_a_stale_expected_version()
-    {
-        var stream = NewStreamId();
-        var first = Commit(stream, Empty, T0, Created(stream, "Acme"), Updated(stream, "Acme 2"));
-        await Store.TryAppendAsync(first, None);
-        var stale = Commit(stream, new LoadedStream<OrgState>(OrgState.Initial.Fold([first.Events[0].Data]), 1), T0, Updated(stream, "Stale"));
-
-        Assert.That(await Store.TryAppendAsync(stale, None), Is.False);
-
-        Assert.That(await ReadAllAsync(stream, 0), Is.EqualTo(first.Events));
-    }
-
-    [Test]
-    public async Task Refuses_an_expected_version_ahead_of_the_stream()
-    {
-        var stream = NewStreamId();
-        var ahead = Commit(stream, new LoadedStream<OrgState>(OrgState.Initial, 3), T0, Created(stream, "From the future"));
-
-        Assert.That(await Store.TryAppendAsync(ahead, None), Is.False);
-
-        Assert.That((await Store.LoadAsync<OrgState>(stream, None)).Version, Is.Zero);
-        Assert.That(await ReadAllAsync(stream, 0), Is.Empty);
-    }
-
-    [Test]
     public async Task Stores_the_events_of_a_commit_together_with_contiguous_versions()
     {
         var stream = NewStreamId();

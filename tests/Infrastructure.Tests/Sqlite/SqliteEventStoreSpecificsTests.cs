@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Orgs;
 using CleanCqrs.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -28,6 +29,35 @@ public sealed class SqliteEventStoreSpecificsTests
     {
         database.Dispose();
         directory.Dispose();
+    }
+
+    // Writers only ever append at a version they loaded, which is a commit boundary; the DynamoDB store
+    // relies on that (its key is the commit's first version). SQLite can also refuse a non-boundary or
+    // future expected version outright, and does.
+
+    [Test]
+    public async Task Refuses_a_stale_expected_version()
+    {
+        var stream = NewStreamId();
+        var first = Commit(stream, Empty, T0, Created(stream, "Acme"), Updated(stream, "Acme 2"));
+        await store.TryAppendAsync(first, None);
+        var stale = Commit(stream, new LoadedStream<OrgState>(OrgState.Initial.Fold([first.Events[0].Data]), 1), T0, Updated(stream, "Stale"));
+
+        Assert.That(await store.TryAppendAsync(stale, None), Is.False);
+
+        Assert.That(await ReadAllAsync(stream), Is.EqualTo(first.Events));
+    }
+
+    [Test]
+    public async Task Refuses_an_expected_version_ahead_of_the_stream()
+    {
+        var stream = NewStreamId();
+        var ahead = Commit(stream, new LoadedStream<OrgState>(OrgState.Initial, 3), T0, Created(stream, "From the future"));
+
+        Assert.That(await store.TryAppendAsync(ahead, None), Is.False);
+
+        Assert.That((await store.LoadAsync<OrgState>(stream, None)).Version, Is.Zero);
+        Assert.That(await ReadAllAsync(stream), Is.Empty);
     }
 
     [Test]
@@ -134,5 +164,16 @@ public sealed class SqliteEventStoreSpecificsTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
+    }
+
+    private async Task<List<StoredEvent>> ReadAllAsync(string streamId)
+    {
+        var events = new List<StoredEvent>();
+        await foreach (var stored in store.ReadStreamAsync(streamId, 0, None))
+        {
+            events.Add(stored);
+        }
+
+        return events;
     }
 }

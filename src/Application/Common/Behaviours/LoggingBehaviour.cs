@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace CleanCqrs.Application.Common.Behaviours;
 
+/// <summary>A request the system sends itself on a schedule; logged at debug level so it does not drown the rest.</summary>
+public interface IRoutineRequest;
+
 /// <summary>
 /// The outermost behaviour: logs each request's type, outcome and duration, and any exception with
 /// the request type (never the request itself, which may carry codes or personal data).
@@ -20,7 +23,8 @@ public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehavio
         {
             var response = await next(message, cancellationToken);
             var outcome = response is IHasError { Error: { } error } ? error.GetType().Name : "ok";
-            logger.LogInformation("{Request} {Outcome} in {ElapsedMs:0.0} ms",
+            logger.Log(message is IRoutineRequest ? LogLevel.Debug : LogLevel.Information,
+                "{Request} {Outcome} in {ElapsedMs:0.0} ms",
                 typeof(TMessage).Name, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }

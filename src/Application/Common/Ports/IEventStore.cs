@@ -14,7 +14,8 @@ public interface IEventStore
         where TState : class, IAggregateState<TState>;
 
     /// <summary>
-    /// Stores the commit if the stream is still at <see cref="Commit.ExpectedVersion"/>; false when
+    /// Stores the commit if the stream is still at <see cref="Commit.ExpectedVersion"/>, which must be a
+    /// version the caller loaded (a commit boundary); false when
     /// another writer got there first (nothing is stored then).
     /// </summary>
     ValueTask<bool> TryAppendAsync(Commit commit, CancellationToken cancellationToken);

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using Amazon;
 using Amazon.KeyManagementService;
-using Amazon.Runtime;
 using CleanCqrs.Infrastructure.Configuration;
 
 namespace CleanCqrs.Infrastructure.Security.Kms;
@@ -18,28 +16,16 @@ public sealed partial class KmsSettings
     public const string JwtKeySetting = "JWT_KMS_KEY_ID";
     public const string OtpKeySetting = "OTP_KMS_KEY_ID";
     public const string ServiceEndpointSetting = "AWS_ENDPOINT_URL_KMS";
-    public const string EndpointSetting = "AWS_ENDPOINT_URL";
-    public const string IgnoreEndpointsSetting = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
-    public const string RegionSetting = "AWS_REGION";
-
-    /// <summary>The region signed for when an endpoint override is set without <c>AWS_REGION</c>.</summary>
-    public const string LocalRegion = "us-east-1";
+    public const string EndpointSetting = AwsClientSettings.EndpointSetting;
+    public const string IgnoreEndpointsSetting = AwsClientSettings.IgnoreEndpointsSetting;
+    public const string RegionSetting = AwsClientSettings.RegionSetting;
+    public const string LocalRegion = AwsClientSettings.LocalRegion;
 
     /// <summary>
     /// Per attempt. KMS answers in milliseconds; without a cap the SDK's default (100 s) would let one
     /// stalled connection outlast the function's own timeout instead of being retried.
     /// </summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Settings that show the SDK's default chain has something to find, without asking it.</summary>
-    private static readonly string[] CredentialSettings =
-    [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_PROFILE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    ];
 
     /// <param name="jwtKeyId">The RSA SIGN_VERIFY key that signs tokens.</param>
     /// <param name="otpKeyId">The HMAC_256 GENERATE_VERIFY_MAC key that OTP codes are derived from.</param>
@@ -78,38 +64,18 @@ public sealed partial class KmsSettings
     public static KmsSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= Environment.GetEnvironmentVariable;
-        var endpoint = EndpointOverride(read);
-        var region = read(RegionSetting) is { } configured && !string.IsNullOrWhiteSpace(configured)
-            ? configured.Trim()
-            : endpoint is null ? null : LocalRegion;
-
-        // A local server accepts any signature; the SDK's chain would end by probing the EC2 metadata
-        // address, which a laptop or CI machine neither has nor should be sending requests to.
-        var useLocalCredentials = endpoint is { IsLoopback: true } && !HasConfiguredCredentials(read);
-        return new KmsSettings(read(JwtKeySetting) ?? "", read(OtpKeySetting) ?? "", endpoint, region, useLocalCredentials);
+        var client = AwsClientSettings.Resolve(read, ServiceEndpointSetting);
+        return new KmsSettings(read(JwtKeySetting) ?? "", read(OtpKeySetting) ?? "", client.ServiceUrl, client.Region, client.UseLocalCredentials);
     }
 
     /// <summary>The process's one KMS client (the low-level one: no reflection, safe under Native AOT).</summary>
     public IAmazonKeyManagementService CreateClient()
     {
-        var config = new AmazonKeyManagementServiceConfig
-        {
-            Timeout = RequestTimeout,
-            // The endpoint was resolved above from the same variables; the SDK must not pick another.
-            IgnoreConfiguredEndpointUrls = true,
-        };
-        if (ServiceUrl is { } endpoint)
-        {
-            config.ServiceURL = endpoint.AbsoluteUri;
-            config.AuthenticationRegion = Region ?? LocalRegion;
-        }
-        else if (Region is { } region)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-
-        return UseLocalCredentials
-            ? new AmazonKeyManagementServiceClient(new BasicAWSCredentials("local", "local"), config)
+        var config = new AmazonKeyManagementServiceConfig { Timeout = RequestTimeout };
+        var client = new AwsClientSettings(ServiceUrl, Region, UseLocalCredentials);
+        client.ApplyTo(config);
+        return client.Credentials is { } local
+            ? new AmazonKeyManagementServiceClient(local, config)
             : new AmazonKeyManagementServiceClient(config);
     }
 
@@ -132,42 +98,6 @@ public sealed partial class KmsSettings
         }
 
         return value;
-    }
-
-    private static Uri? EndpointOverride(Func<string, string?> read)
-    {
-        if (string.Equals(read(IgnoreEndpointsSetting)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        foreach (var setting in new[] { ServiceEndpointSetting, EndpointSetting })
-        {
-            var raw = read(setting);
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                continue;
-            }
-
-            return Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-                ? uri
-                : throw new SettingsException(setting, $"must be an absolute http or https URL, not '{raw}'");
-        }
-
-        return null;
-    }
-
-    private static bool HasConfiguredCredentials(Func<string, string?> read)
-    {
-        if (CredentialSettings.Any(setting => !string.IsNullOrWhiteSpace(read(setting))))
-        {
-            return true;
-        }
-
-        var file = read("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials");
-        return File.Exists(file);
     }
 
     // KMS's own formats: a key id is a UUID or a multi-Region "mrk-" id; an alias name is at most 256

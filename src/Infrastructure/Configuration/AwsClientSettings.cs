@@ -1,0 +1,105 @@
+using Amazon;
+using Amazon.Runtime;
+
+namespace CleanCqrs.Infrastructure.Configuration;
+
+/// <summary>
+/// How to reach one AWS service, from the standard settings: <c>AWS_REGION</c>, the endpoint
+/// overrides <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c> / <c>AWS_ENDPOINT_URL</c> (a local server; both
+/// ignored when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true</c>) and whether to sign with dummy
+/// credentials. Shared by every AWS SDK client the service builds.
+/// </summary>
+/// <param name="ServiceUrl">An endpoint override, or null for the region's AWS endpoint.</param>
+/// <param name="Region">The signing region, or null for the SDK's own lookup.</param>
+/// <param name="UseLocalCredentials">Sign with dummy credentials (a loopback endpoint with none configured).</param>
+public sealed record AwsClientSettings(Uri? ServiceUrl, string? Region, bool UseLocalCredentials)
+{
+    public const string EndpointSetting = "AWS_ENDPOINT_URL";
+    public const string IgnoreEndpointsSetting = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+    public const string RegionSetting = "AWS_REGION";
+
+    /// <summary>The region signed for when an endpoint override is set without <c>AWS_REGION</c>.</summary>
+    public const string LocalRegion = "us-east-1";
+
+    /// <summary>Settings that show the SDK's default chain has something to find, without asking it.</summary>
+    private static readonly string[] CredentialSettings =
+    [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ];
+
+    /// <param name="serviceEndpointSetting">The service's own override, e.g. <c>AWS_ENDPOINT_URL_DYNAMODB</c>.</param>
+    /// <exception cref="SettingsException">An endpoint override is not an absolute http(s) URL.</exception>
+    public static AwsClientSettings Resolve(Func<string, string?> read, string serviceEndpointSetting)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var endpoint = EndpointOverride(read, serviceEndpointSetting);
+        var region = read(RegionSetting) is { } configured && !string.IsNullOrWhiteSpace(configured)
+            ? configured.Trim()
+            : endpoint is null ? null : LocalRegion;
+
+        // A local server accepts any signature; the SDK's chain would end by probing the EC2 metadata
+        // address, which a laptop or CI machine neither has nor should be sending requests to.
+        var useLocalCredentials = endpoint is { IsLoopback: true } && !HasConfiguredCredentials(read);
+        return new AwsClientSettings(endpoint, region, useLocalCredentials);
+    }
+
+    /// <summary>Points <paramref name="config"/> at the endpoint override or the region.</summary>
+    public void ApplyTo(ClientConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        // The endpoint was resolved here from the same variables; the SDK must not pick another.
+        config.IgnoreConfiguredEndpointUrls = true;
+        if (ServiceUrl is { } endpoint)
+        {
+            config.ServiceURL = endpoint.AbsoluteUri;
+            config.AuthenticationRegion = Region ?? LocalRegion;
+        }
+        else if (Region is { } region)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+    }
+
+    /// <summary>Dummy credentials for a local server, or null for the SDK's default chain.</summary>
+    public AWSCredentials? Credentials => UseLocalCredentials ? new BasicAWSCredentials("local", "local") : null;
+
+    private static Uri? EndpointOverride(Func<string, string?> read, string serviceEndpointSetting)
+    {
+        if (string.Equals(read(IgnoreEndpointsSetting)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        foreach (var setting in new[] { serviceEndpointSetting, EndpointSetting })
+        {
+            var raw = read(setting);
+            if (string.IsNullOrWhiteSpace(raw))
+            {
+                continue;
+            }
+
+            return Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+                ? uri
+                : throw new SettingsException(setting, $"must be an absolute http or https URL, not '{raw}'");
+        }
+
+        return null;
+    }
+
+    private static bool HasConfiguredCredentials(Func<string, string?> read)
+    {
+        if (CredentialSettings.Any(setting => !string.IsNullOrWhiteSpace(read(setting))))
+        {
+            return true;
+        }
+
+        var file = read("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials");
+        return File.Exists(file);
+    }
+}

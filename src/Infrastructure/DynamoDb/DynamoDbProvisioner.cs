@@ -1,0 +1,119 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace CleanCqrs.Infrastructure.DynamoDb;
+
+/// <summary>Creates the service's tables where they are missing and waits until they can be used.</summary>
+public static class DynamoDbProvisioner
+{
+    /// <summary>A new table with an index is usually active within a minute; this bounds a stuck one.</summary>
+    private static readonly TimeSpan ActivationTimeout = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Idempotent: an existing table is left as it is (after checking that its keys are the ones this
+    /// build uses); a missing one is created and awaited until it and its indexes are active.
+    /// </summary>
+    public static async Task EnsureTablesAsync(IAmazonDynamoDB client, DynamoDbTableNames names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        foreach (var definition in TableDefinitions.All(names))
+        {
+            await EnsureTableAsync(client, definition, cancellationToken);
+        }
+    }
+
+    private static async Task EnsureTableAsync(IAmazonDynamoDB client, CreateTableRequest definition, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ActivationTimeout);
+        var pollInterval = TimeSpan.FromMilliseconds(50);
+        try
+        {
+            while (true)
+            {
+                var table = await DescribeAsync(client, definition.TableName, timeout.Token);
+                if (table is null)
+                {
+                    await CreateAsync(client, definition, timeout.Token);
+                }
+                else if (IsActive(table))
+                {
+                    CheckKeys(definition, table);
+                    return;
+                }
+
+                await Task.Delay(pollInterval, timeout.Token);
+                pollInterval = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, MaxPollInterval.Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"DynamoDB table {definition.TableName} did not become active within {ActivationTimeout}.");
+        }
+    }
+
+    private static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.DescribeTableAsync(new DescribeTableRequest { TableName = tableName }, cancellationToken)).Table;
+        }
+        catch (ResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task CreateAsync(IAmazonDynamoDB client, CreateTableRequest definition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CreateTableAsync(definition, cancellationToken);
+        }
+        catch (ResourceInUseException)
+        {
+            // Another provisioner created it between our describe and create: wait for it like ours.
+        }
+    }
+
+    private static bool IsActive(TableDescription table) =>
+        table.TableStatus == TableStatus.ACTIVE
+        && (table.GlobalSecondaryIndexes ?? []).All(index => index.IndexStatus == IndexStatus.ACTIVE);
+
+    /// <summary>An existing table with other keys would fail every request later, with a far vaguer error.</summary>
+    private static void CheckKeys(CreateTableRequest definition, TableDescription table)
+    {
+        var problems = new List<string>();
+        if (!SameKeys(definition.KeySchema, table.KeySchema))
+        {
+            problems.Add($"key {Describe(table.KeySchema)} instead of {Describe(definition.KeySchema)}");
+        }
+
+        foreach (var wanted in definition.GlobalSecondaryIndexes ?? [])
+        {
+            var actual = (table.GlobalSecondaryIndexes ?? []).FirstOrDefault(i => i.IndexName == wanted.IndexName);
+            if (actual is null)
+            {
+                problems.Add($"no index {wanted.IndexName}");
+            }
+            else if (!SameKeys(wanted.KeySchema, actual.KeySchema))
+            {
+                problems.Add($"index {wanted.IndexName} keyed {Describe(actual.KeySchema)} instead of {Describe(wanted.KeySchema)}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"DynamoDB table {definition.TableName} exists but does not match this build: {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static bool SameKeys(List<KeySchemaElement>? wanted, List<KeySchemaElement>? actual) =>
+        Describe(wanted) == Describe(actual);
+
+    private static string Describe(List<KeySchemaElement>? keys) =>
+        "(" + string.Join(", ", (keys ?? []).Select(k => $"{k.AttributeName} {k.KeyType?.Value}")) + ")";
+}

@@ -1,0 +1,50 @@
+using CleanCqrs.Infrastructure.Configuration;
+
+namespace CleanCqrs.Infrastructure.DynamoDb;
+
+/// <summary>The names of the DynamoDB tables, from <c>EVENTS_TABLE</c> and <c>READ_MODELS_TABLE</c>.</summary>
+public sealed record DynamoDbTableNames
+{
+    public const string EventsSetting = "EVENTS_TABLE";
+    public const string ReadModelsSetting = "READ_MODELS_TABLE";
+    public const string DefaultEvents = "cleancqrs-events";
+    public const string DefaultReadModels = "cleancqrs-read-models";
+
+    public DynamoDbTableNames(string events, string readModels)
+    {
+        Events = IsValid(events) ? events : throw new ArgumentException(Rule(events), nameof(events));
+        ReadModels = IsValid(readModels) ? readModels : throw new ArgumentException(Rule(readModels), nameof(readModels));
+    }
+
+    public static DynamoDbTableNames Default { get; } = new(DefaultEvents, DefaultReadModels);
+
+    public string Events { get; }
+
+    public string ReadModels { get; }
+
+    /// <summary>Throws <see cref="SettingsException"/> naming the setting when a name breaks DynamoDB's naming rules.</summary>
+    public static DynamoDbTableNames FromEnvironment(Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+        return new DynamoDbTableNames(Read(read, EventsSetting, DefaultEvents), Read(read, ReadModelsSetting, DefaultReadModels));
+    }
+
+    /// <summary>DynamoDB's rule: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'.</summary>
+    public static bool IsValid(string? name) =>
+        name is { Length: >= 3 and <= 255 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    private static string Read(Func<string, string?> read, string setting, string fallback)
+    {
+        var raw = read(setting);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return fallback;
+        }
+
+        var name = raw.Trim();
+        return IsValid(name) ? name : throw new SettingsException(setting, Rule(raw));
+    }
+
+    private static string Rule(string? name) =>
+        $"must be a DynamoDB table name (3 to 255 characters of letters, digits, '_', '-' and '.'), not '{name}'";
+}

@@ -1,0 +1,88 @@
+using CleanCqrs.Infrastructure.Configuration;
+using CleanCqrs.LambdaHost.Local;
+
+namespace CleanCqrs.LambdaHost;
+
+/// <summary>What the command line asks for, outside Lambda.</summary>
+public enum HostCommand
+{
+    Serve,
+    RebuildProjections,
+    Provision,
+    Help,
+}
+
+/// <summary><c>[--urls URL] [--data-dir DIR] [rebuild-projections | provision]</c>, parsed.</summary>
+public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirectory)
+{
+    public const string Usage =
+        "Usage: LambdaHost [--urls URL] [--data-dir DIR] [rebuild-projections | provision]\n" +
+        "  (no command)          local mode: the HTTP API on --urls (default http://127.0.0.1:5080)\n" +
+        "  rebuild-projections   replay the event store into fresh read models\n" +
+        "  provision             create the configured store's tables\n" +
+        "  --data-dir DIR        data directory (default ./.data, or CLEANCQRS_DATA_DIR)";
+
+    /// <summary>Throws <see cref="SettingsException"/> naming the bad argument.</summary>
+    public static HostOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var command = HostCommand.Serve;
+        var commandSeen = false;
+        Uri? url = null;
+        string? dataDirectory = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var (name, inline) = arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0
+                ? (arg[..eq], arg[(eq + 1)..])
+                : (arg, null);
+            switch (name)
+            {
+                case "--urls":
+                    url = ParseUrl(inline ?? Value(args, ref i, name));
+                    break;
+                case "--data-dir":
+                    dataDirectory = inline ?? Value(args, ref i, name);
+                    if (dataDirectory.Length == 0)
+                    {
+                        throw new SettingsException("--data-dir", "must not be empty");
+                    }
+
+                    break;
+                case "-h" or "--help" or "help":
+                    return new HostOptions(HostCommand.Help, LocalHttpServer.DefaultUrl, null);
+                case "rebuild-projections" or "provision" when !commandSeen:
+                    command = name == "provision" ? HostCommand.Provision : HostCommand.RebuildProjections;
+                    commandSeen = true;
+                    break;
+                default:
+                    throw new SettingsException(arg, "is not an option or command of this program (see --help)");
+            }
+        }
+
+        return new HostOptions(command, url ?? LocalHttpServer.DefaultUrl, dataDirectory);
+    }
+
+    /// <summary>The settings from the environment, with <c>--data-dir</c> winning over <c>CLEANCQRS_DATA_DIR</c>.</summary>
+    public ServiceSettings Settings(Func<string, string?>? environment = null)
+    {
+        var settings = ServiceSettings.FromEnvironment(environment);
+        return DataDirectory is null ? settings : settings with { DataDirectory = DataDirectory };
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i, string name) =>
+        i + 1 < args.Count ? args[++i] : throw new SettingsException(name, "needs a value");
+
+    private static Uri ParseUrl(string raw)
+    {
+        // ASP.NET-style lists ("a;b") are accepted; the local server listens on the first.
+        var first = raw.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
+        if (!Uri.TryCreate(first, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
+            || url.AbsolutePath != "/" || !string.IsNullOrEmpty(url.Query))
+        {
+            throw new SettingsException("--urls", $"must be an http://host:port address such as {LocalHttpServer.DefaultUrl}, not '{raw}'");
+        }
+
+        return url;
+    }
+}

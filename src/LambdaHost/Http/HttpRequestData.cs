@@ -1,0 +1,85 @@
+namespace CleanCqrs.LambdaHost.Http;
+
+/// <summary>
+/// One HTTP request as the API sees it, whichever API Gateway payload format carried it. The body
+/// is still as the event holds it (text or base64) so that its size and type are checked before it
+/// is decoded.
+/// </summary>
+public sealed class HttpRequestData
+{
+    public required string Method { get; init; }
+
+    /// <summary>The request path without query and without an API Gateway stage prefix.</summary>
+    public required string Path { get; init; }
+
+    public RequestHeaders Headers { get; init; } = RequestHeaders.Empty;
+
+    /// <summary>Decoded query parameters; a repeated parameter has several values.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Query { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    public string? Body { get; init; }
+
+    public bool IsBase64Encoded { get; init; }
+
+    /// <summary>API Gateway's request id (or the invocation's, when the event has none).</summary>
+    public required string RequestId { get; init; }
+}
+
+/// <summary>Request headers: names compare case-insensitively, a name may carry several values.</summary>
+public sealed class RequestHeaders
+{
+    public static readonly RequestHeaders Empty = new(new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase));
+
+    private readonly Dictionary<string, List<string>> _values;
+
+    private RequestHeaders(Dictionary<string, List<string>> values) => _values = values;
+
+    public IEnumerable<string> Names => _values.Keys;
+
+    /// <summary>All values of the header joined by ", " (RFC 9110 section 5.3), or null when absent.</summary>
+    public string? this[string name] =>
+        _values.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(", ", values) : null;
+
+    /// <summary>How many field lines (values) the header arrived with.</summary>
+    public int Count(string name) => _values.TryGetValue(name, out var values) ? values.Count : 0;
+
+    public static RequestHeaders From(IEnumerable<KeyValuePair<string, string?>>? singleValued, IEnumerable<KeyValuePair<string, List<string>?>>? multiValued)
+    {
+        var values = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        if (multiValued is not null)
+        {
+            foreach (var (name, list) in multiValued)
+            {
+                foreach (var value in list ?? [])
+                {
+                    Add(values, name, value);
+                }
+            }
+        }
+        else if (singleValued is not null)
+        {
+            foreach (var (name, value) in singleValued)
+            {
+                Add(values, name, value);
+            }
+        }
+
+        return new RequestHeaders(values);
+    }
+
+    private static void Add(Dictionary<string, List<string>> values, string name, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!values.TryGetValue(name, out var list))
+        {
+            values[name] = list = [];
+        }
+
+        list.Add(value);
+    }
+}

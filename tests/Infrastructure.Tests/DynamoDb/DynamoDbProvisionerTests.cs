@@ -1,0 +1,79 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using CleanCqrs.Infrastructure.DynamoDb;
+
+namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
+
+[TestFixture]
+public sealed class DynamoDbProvisionerTests
+{
+    private IAmazonDynamoDB client = null!;
+
+    [OneTimeSetUp]
+    public void CreateClient() => client = DynamoDbTestServer.CreateClient();
+
+    [OneTimeTearDown]
+    public void DisposeClient() => client.Dispose();
+
+    [Test]
+    public async Task Provisioning_creates_active_tables_and_running_it_again_changes_nothing()
+    {
+        var names = DynamoDbTestServer.UniqueTableNames();
+
+        await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None);
+        var created = await DescribeAsync(names.Events);
+        await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None);
+        var again = await DescribeAsync(names.Events);
+
+        Assert.That(created.TableStatus, Is.EqualTo(TableStatus.ACTIVE));
+        Assert.That(again.CreationDateTime, Is.EqualTo(created.CreationDateTime));
+        Assert.That((await DescribeAsync(names.ReadModels)).TableStatus, Is.EqualTo(TableStatus.ACTIVE));
+    }
+
+    [Test]
+    public async Task The_events_table_has_the_stream_key_and_the_sparse_pending_index()
+    {
+        var names = DynamoDbTestServer.UniqueTableNames();
+        await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None);
+
+        var events = await DescribeAsync(names.Events);
+        var readModels = await DescribeAsync(names.ReadModels);
+
+        Assert.That(events.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "streamId:HASH", "seq:RANGE" }));
+        var index = events.GlobalSecondaryIndexes.Single();
+        Assert.That(index.IndexName, Is.EqualTo("pending-index"));
+        Assert.That(index.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "pending:HASH", "pendingSince:RANGE" }));
+        Assert.That(index.IndexStatus, Is.EqualTo(IndexStatus.ACTIVE));
+        Assert.That(readModels.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "pk:HASH" }));
+    }
+
+    [Test]
+    public void Every_table_is_billed_per_request()
+    {
+        var definitions = TableDefinitions.All(DynamoDbTableNames.Default);
+
+        Assert.That(definitions.Select(d => d.TableName), Is.EqualTo(new[] { "cleancqrs-events", "cleancqrs-read-models" }));
+        Assert.That(definitions.Select(d => d.BillingMode), Is.All.EqualTo(BillingMode.PAY_PER_REQUEST));
+    }
+
+    [Test]
+    public async Task An_existing_table_with_other_keys_is_reported_by_name()
+    {
+        var names = DynamoDbTestServer.UniqueTableNames();
+        await client.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = names.Events,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            KeySchema = [new KeySchemaElement("id", KeyType.HASH)],
+            AttributeDefinitions = [new AttributeDefinition("id", ScalarAttributeType.S)],
+        });
+
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(
+            async () => await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None));
+
+        Assert.That(thrown!.Message, Does.Contain(names.Events).And.Contain("pending-index"));
+    }
+
+    private async Task<TableDescription> DescribeAsync(string table) =>
+        (await client.DescribeTableAsync(new DescribeTableRequest { TableName = table })).Table;
+}

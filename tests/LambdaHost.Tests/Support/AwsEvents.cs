@@ -1,0 +1,197 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CleanCqrs.LambdaHost.Tests.Support;
+
+/// <summary>One HTTP request a test sends, before it is dressed as an API Gateway event.</summary>
+public sealed record ApiRequest(string Method, string Path)
+{
+    /// <summary>The raw query string, without '?'.</summary>
+    public string? Query { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    public string? Body { get; init; }
+
+    public bool IsBase64Encoded { get; init; }
+
+    public ApiRequest WithHeader(string name, string value) => this with { Headers = [.. Headers, new(name, value)] };
+
+    public ApiRequest WithJson(string json) => (this with { Body = json }).WithHeader("Content-Type", "application/json");
+
+    public ApiRequest WithBearer(string token) => WithHeader("Authorization", "Bearer " + token);
+
+    public ApiRequest WithBinaryBody(byte[] body) => this with { Body = Convert.ToBase64String(body), IsBase64Encoded = true };
+}
+
+public enum PayloadFormat
+{
+    HttpApi,
+    RestApi,
+}
+
+/// <summary>
+/// Real AWS events: the published samples in Events/, with only the members under test replaced.
+/// </summary>
+public static class AwsEvents
+{
+    public static JsonObject Load(string name)
+    {
+        using var stream = typeof(AwsEvents).Assembly.GetManifestResourceStream("Events." + name)
+            ?? throw new InvalidOperationException($"No embedded sample {name}.");
+        return JsonNode.Parse(stream)!.AsObject();
+    }
+
+    public static byte[] Bytes(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
+
+    /// <summary>HTTP API payload 2.0, from the API Gateway developer guide's sample.</summary>
+    public static byte[] HttpApi(ApiRequest request)
+    {
+        var e = Load("apigw-http-v2.json");
+        e["rawPath"] = request.Path;
+        e["rawQueryString"] = request.Query ?? string.Empty;
+        e.Remove("cookies");
+        e.Remove("pathParameters");
+        var headers = new JsonObject();
+        foreach (var group in request.Headers.GroupBy(h => h.Key.ToLowerInvariant()))
+        {
+            headers[group.Key] = string.Join(",", group.Select(h => h.Value));
+        }
+
+        e["headers"] = headers;
+        var query = ParseQuery(request.Query);
+        if (query.Count == 0)
+        {
+            e.Remove("queryStringParameters");
+        }
+        else
+        {
+            var parameters = new JsonObject();
+            foreach (var (name, values) in query)
+            {
+                parameters[name] = string.Join(",", values);
+            }
+
+            e["queryStringParameters"] = parameters;
+        }
+
+        var context = e["requestContext"]!.AsObject();
+        context["http"]!["method"] = request.Method;
+        context["http"]!["path"] = request.Path;
+        context["requestId"] = "req-" + Guid.NewGuid().ToString("N");
+        if (request.Body is null)
+        {
+            e.Remove("body");
+        }
+        else
+        {
+            e["body"] = request.Body;
+        }
+
+        e["isBase64Encoded"] = request.IsBase64Encoded;
+        return Bytes(e);
+    }
+
+    /// <summary>REST API payload 1.0, from the API Gateway developer guide's sample.</summary>
+    public static byte[] RestApi(ApiRequest request)
+    {
+        var e = Load("apigw-rest-v1-proxy.json");
+        e["resource"] = "/{proxy+}";
+        e["path"] = request.Path;
+        e["httpMethod"] = request.Method;
+        var headers = new JsonObject();
+        var multiHeaders = new JsonObject();
+        foreach (var group in request.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            headers[group.Key] = group.Last().Value;
+            multiHeaders[group.Key] = new JsonArray([.. group.Select(h => (JsonNode)JsonValue.Create(h.Value))]);
+        }
+
+        e["headers"] = headers;
+        e["multiValueHeaders"] = multiHeaders;
+        var query = ParseQuery(request.Query);
+        if (query.Count == 0)
+        {
+            e["queryStringParameters"] = null;
+            e["multiValueQueryStringParameters"] = null;
+        }
+        else
+        {
+            var single = new JsonObject();
+            var multi = new JsonObject();
+            foreach (var (name, values) in query)
+            {
+                single[name] = values[^1];
+                multi[name] = new JsonArray([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+            }
+
+            e["queryStringParameters"] = single;
+            e["multiValueQueryStringParameters"] = multi;
+        }
+
+        e["pathParameters"] = new JsonObject { ["proxy"] = request.Path.TrimStart('/') };
+        var context = e["requestContext"]!.AsObject();
+        context["httpMethod"] = request.Method;
+        context["path"] = "/prod" + request.Path;
+        context["resourcePath"] = "/{proxy+}";
+        context["stage"] = "prod";
+        context["requestId"] = Guid.NewGuid().ToString();
+        e["body"] = request.Body;
+        e["isBase64Encoded"] = request.IsBase64Encoded;
+        return Bytes(e);
+    }
+
+    /// <summary>An SQS FIFO event from the Lambda developer guide's sample record, one record per message.</summary>
+    public static byte[] SqsFifo(params (string MessageId, string GroupId, string Body)[] messages)
+    {
+        var e = Load("sqs-fifo-event.json");
+        var template = e["Records"]![0]!;
+        var records = new JsonArray();
+        var sequence = 18849496460467696128m;
+        foreach (var (messageId, groupId, body) in messages)
+        {
+            var record = template.DeepClone();
+            record["messageId"] = messageId;
+            record["body"] = body;
+            record["attributes"]!["MessageGroupId"] = groupId;
+            record["attributes"]!["MessageDeduplicationId"] = messageId;
+            record["attributes"]!["SequenceNumber"] = (sequence++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            records.Add(record);
+        }
+
+        e["Records"] = records;
+        return Bytes(e);
+    }
+
+    /// <summary>An SNS FIFO notification (as an SQS subscriber without raw delivery gets it) carrying <paramref name="message"/>.</summary>
+    public static string SnsEnvelope(string message)
+    {
+        var sample = Load("sqs-sns-envelope-fifo-event-2.json")["Records"]![0]!["body"]!.GetValue<string>();
+        var notification = JsonNode.Parse(sample)!;
+        notification["MessageId"] = Guid.NewGuid().ToString();
+        notification["Message"] = message;
+        return notification.ToJsonString();
+    }
+
+    private static List<(string Name, List<string> Values)> ParseQuery(string? query)
+    {
+        var result = new List<(string Name, List<string> Values)>();
+        foreach (var pair in (query ?? string.Empty).Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            var name = Uri.UnescapeDataString(parts[0].Replace('+', ' '));
+            var value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1].Replace('+', ' ')) : string.Empty;
+            var existing = result.FindIndex(p => p.Name == name);
+            if (existing < 0)
+            {
+                result.Add((name, [value]));
+            }
+            else
+            {
+                result[existing].Values.Add(value);
+            }
+        }
+
+        return result;
+    }
+}
