@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cold start, Native AOT against JIT: publishes the function both ways, then starts each fresh 15
-# times under an emulated Lambda Runtime API (bench/ColdStart) and writes bench/results/coldstart.md.
+# times under an emulated Lambda Runtime API (bench/ColdStart) and writes bench/results/coldstart.md
+# (coldstart-orgs.md with --event-orgs).
 #   bench/run-coldstart.sh                      first invocation: POST /otp (no token needed)
 #   bench/run-coldstart.sh --event-orgs         first invocation: POST /orgs with an org token
 #   bench/run-coldstart.sh --runs 30            any other bench/ColdStart option is passed on
@@ -33,9 +34,12 @@ echo "building bench/ColdStart ..." >&2
 dotnet build bench/ColdStart -c Release --nologo -v quiet >"$artifacts/build-coldstart.log" 2>&1 \
   || { tail -n 40 "$artifacts/build-coldstart.log" >&2; fail "building bench/ColdStart failed"; }
 
+out=bench/results/coldstart.md
+case " $* " in *" --event-orgs "*) out=bench/results/coldstart-orgs.md ;; esac
+
 echo "AOT executable: $(du -h "$artifacts/aot/LambdaHost" | cut -f1)" >&2
 exec dotnet bench/ColdStart/bin/Release/net10.0/CleanCqrs.Bench.ColdStart.dll \
   --aot "'$artifacts/aot/LambdaHost'" \
   --jit "dotnet '$artifacts/jit/LambdaHost.dll'" \
   --env CLEANCQRS_STORE=sqlite --env CLEANCQRS_BROKER=inproc \
-  --runs 15 --out bench/results/coldstart.md "$@"
+  --runs 15 --out "$out" "$@"

@@ -19,6 +19,7 @@ if [ -n "${LAMBDAHOST:-}" ]; then
   [ -x "$LAMBDAHOST" ] || fail "LAMBDAHOST=$LAMBDAHOST is not an executable"
   server=("$LAMBDAHOST")
   label="$LAMBDAHOST"
+  suffix="-$(basename "$(dirname "$LAMBDAHOST")")"
 else
   [ -f src/LambdaHost/LambdaHost.csproj ] || fail "src/LambdaHost/LambdaHost.csproj is missing: there is no service to load in this tree"
   echo "publishing the service (JIT) ..." >&2
@@ -28,6 +29,7 @@ else
   [ -f "$artifacts/jit/LambdaHost.dll" ] || fail "the publish produced no $artifacts/jit/LambdaHost.dll"
   server=(dotnet "$artifacts/jit/LambdaHost.dll")
   label="JIT (dotnet LambdaHost.dll, Release)"
+  suffix=""
 fi
 
 echo "building bench/Load ..." >&2
@@ -68,4 +70,4 @@ case " $* " in *" --scenario otp "* | *" --scenario=otp "*) scenario=otp ;; esac
 defaults=(--duration 20s)
 [ $# -eq 0 ] && defaults+=(--scenario orgs --measure-projection)
 dotnet bench/Load/bin/Release/net10.0/CleanCqrs.Bench.Load.dll \
-  --url "$url" --data-dir "$data" --server-label "$label, local mode, SQLite store, in-process broker" --out "bench/results/load-$scenario.md" "${defaults[@]}" "$@"
+  --url "$url" --data-dir "$data" --server-label "$label, local mode, SQLite store, in-process broker" --out "bench/results/load-$scenario$suffix.md" "${defaults[@]}" "$@"

@@ -5,7 +5,19 @@ namespace CleanCqrs.Bench.ColdStart;
 /// <summary>A labelled way to start the function, e.g. <c>aot</c> = <c>./LambdaHost</c>, <c>jit</c> = <c>dotnet LambdaHost.dll</c>.</summary>
 internal sealed record FunctionCommand(string Label, string FileName, IReadOnlyList<string> Arguments)
 {
-    public string Display => string.Join(' ', Arguments.Prepend(FileName).Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
+    public string Display => string.Join(' ', Arguments.Prepend(FileName).Select(Readable));
+
+    /// <summary>Paths below the current directory are shown relative to it, so a report does not carry one machine's layout.</summary>
+    private static string Readable(string word)
+    {
+        if (Path.IsPathRooted(word) && Path.GetRelativePath(Environment.CurrentDirectory, word) is var relative
+            && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
+        {
+            word = relative;
+        }
+
+        return word.Contains(' ', StringComparison.Ordinal) ? $"\"{word}\"" : word;
+    }
 
     /// <summary>Splits a command line on spaces; double or single quotes group words, as in a shell.</summary>
     public static FunctionCommand Parse(string label, string commandLine)

@@ -105,6 +105,7 @@ public static class Program
                 eventDescription = "HTTP API v2 `POST /otp` {primary: +6281234567890, role: worker, country: ID}";
             }
 
+            var loadBefore = MachineLoad.OneMinuteAverage();
             var samples = options.Commands.ToDictionary(c => c.Label, _ => new List<StartSample>(), StringComparer.Ordinal);
             var firstResponses = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var round = -options.WarmupStarts; round < options.Runs; round++)
@@ -125,7 +126,7 @@ public static class Program
                 }
             }
 
-            return Report.Render(options, eventDescription, samples, firstResponses);
+            return Report.Render(options, eventDescription, samples, firstResponses, $"{loadBefore} before, {MachineLoad.OneMinuteAverage()} after");
         }
         finally
         {
@@ -292,12 +293,12 @@ internal sealed record ColdStartOptions(
 internal static class Report
 {
     public static string Render(
-        ColdStartOptions options, string eventDescription, Dictionary<string, List<StartSample>> samples, Dictionary<string, string> firstResponses)
+        ColdStartOptions options, string eventDescription, Dictionary<string, List<StartSample>> samples, Dictionary<string, string> firstResponses, string loadAverage)
     {
         var text = new StringBuilder();
         text.AppendLine("## Cold start: Lambda function under an emulated Runtime API");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture}; 1-minute load average {loadAverage}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Starts: {options.Runs} measured per command (after {options.WarmupStarts} unmeasured), interleaved, each a fresh process in a fresh data directory");
         foreach (var command in options.Commands)
         {

@@ -82,6 +82,7 @@ public static class Program
         IScenario scenario = options.Scenario == "orgs"
             ? new OrgsScenario(client, options.DataDirectory!, options.Users)
             : new OtpScenario(client);
+        var loadBefore = MachineLoad.OneMinuteAverage();
         var setupStarted = DateTime.UtcNow;
         await scenario.SetupAsync(cancellationToken);
         var setup = DateTime.UtcNow - setupStarted;
@@ -97,7 +98,7 @@ public static class Program
             projection = await ProjectionMeter.MeasureAsync(client, orgs.Orgs, load, options.ProjectionTimeout, cancellationToken);
         }
 
-        return Render(options, scenario, setup, load, projection);
+        return Render(options, scenario, setup, load, projection, $"{loadBefore} before, {MachineLoad.OneMinuteAverage()} after");
     }
 
     private static async Task CheckReachableAsync(ServiceClient client, CancellationToken cancellationToken)
@@ -118,12 +119,12 @@ public static class Program
         }
     }
 
-    private static string Render(LoadOptions options, IScenario scenario, TimeSpan setup, LoadResult load, ProjectionResult? projection)
+    private static string Render(LoadOptions options, IScenario scenario, TimeSpan setup, LoadResult load, ProjectionResult? projection, string loadAverage)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"## Load: scenario `{scenario.Name}` against {options.Url}");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores (shared by the service and this generator), {RuntimeInformation.OSDescription.Trim()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores (shared by the service and this generator), {RuntimeInformation.OSDescription.Trim()}; 1-minute load average {loadAverage}");
         if (options.ServerLabel is { } server)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- Service: {server}");
@@ -172,7 +173,8 @@ public static class Program
                 projection.EventsDuringLoad.ToString(CultureInfo.InvariantCulture),
                 projection.BacklogAtStop.ToString(CultureInfo.InvariantCulture),
                 MarkdownTable.Number(catchUp, 3),
-                projection.BacklogAtStop == 0 ? "n/a (no backlog)" : MarkdownTable.Number(projection.BacklogAtStop / Math.Max(catchUp, 1e-3), 0),
+                // Below a tenth of a second the catch-up is mostly polling granularity; a rate from it would be noise.
+                catchUp < 0.1 ? "n/a (kept up)" : MarkdownTable.Number(projection.BacklogAtStop / catchUp, 0),
                 MarkdownTable.Number(projection.EventsDuringLoad / (projection.LoadPhase.TotalSeconds + catchUp), 0));
             text.Append(table);
             if (projection.NotCaughtUp > 0)
