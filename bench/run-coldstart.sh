@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Cold start, Native AOT against JIT: publishes the function both ways, then starts each fresh 15
+# times under an emulated Lambda Runtime API (bench/ColdStart) and writes bench/results/coldstart.md
+# (coldstart-orgs.md with --event-orgs).
+#   bench/run-coldstart.sh                      first invocation: POST /otp (no token needed)
+#   bench/run-coldstart.sh --event-orgs         first invocation: POST /orgs with an org token
+#   bench/run-coldstart.sh --runs 30            any other bench/ColdStart option is passed on
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+artifacts="$root/bench/.artifacts"
+fail() { echo "run-coldstart: $*" >&2; exit 1; }
+
+[ -f src/LambdaHost/LambdaHost.csproj ] || fail "src/LambdaHost/LambdaHost.csproj is missing: there is no service to measure in this tree"
+command -v gcc >/dev/null || command -v clang >/dev/null || fail "Native AOT needs a C toolchain (gcc or clang) to link"
+mkdir -p "$artifacts" bench/results
+
+publish() { # name, log, dotnet publish arguments...
+  local name="$1" log="$2"; shift 2
+  echo "publishing the function ($name) ..." >&2
+  if ! dotnet publish src/LambdaHost -c Release --nologo "$@" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    fail "publishing the $name function failed (full log: $log)"
+  fi
+}
+rm -rf "$artifacts/aot" "$artifacts/jit"
+publish "Native AOT" "$artifacts/publish-aot.log" -r linux-x64 -p:PublishAot=true -o "$artifacts/aot"
+publish "JIT" "$artifacts/publish-jit.log" -p:PublishAot=false -o "$artifacts/jit"
+[ -x "$artifacts/aot/LambdaHost" ] || fail "the AOT publish produced no executable $artifacts/aot/LambdaHost"
+[ -f "$artifacts/jit/LambdaHost.dll" ] || fail "the JIT publish produced no $artifacts/jit/LambdaHost.dll"
+
+echo "building bench/ColdStart ..." >&2
+dotnet build bench/ColdStart -c Release --nologo -v quiet >"$artifacts/build-coldstart.log" 2>&1 \
+  || { tail -n 40 "$artifacts/build-coldstart.log" >&2; fail "building bench/ColdStart failed"; }
+
+out=bench/results/coldstart.md
+case " $* " in *" --event-orgs "*) out=bench/results/coldstart-orgs.md ;; esac
+
+echo "AOT executable: $(du -h "$artifacts/aot/LambdaHost" | cut -f1)" >&2
+exec dotnet bench/ColdStart/bin/Release/net10.0/CleanCqrs.Bench.ColdStart.dll \
+  --aot "'$artifacts/aot/LambdaHost'" \
+  --jit "dotnet '$artifacts/jit/LambdaHost.dll'" \
+  --env CLEANCQRS_STORE=sqlite --env CLEANCQRS_BROKER=inproc \
+  --runs 15 --out "$out" "$@"
