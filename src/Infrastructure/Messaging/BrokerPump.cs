@@ -17,13 +17,21 @@ public sealed class BrokerPump(InProcBroker broker, ILogger<BrokerPump>? logger 
 
     /// <summary>
     /// Delivers until <paramref name="stoppingToken"/> is cancelled, then returns normally (Ctrl-C
-    /// friendly). A failing handler only fails its batch; a failing broker is logged and retried.
+    /// friendly), with <see cref="InProcBrokerOptions.Consumers"/> batches in flight at most. A failing
+    /// handler only fails its batch; a failing broker is logged and retried.
     /// </summary>
-    public async Task RunAsync(
+    public Task RunAsync(
         Func<IReadOnlyList<ReceivedMessage>, CancellationToken, Task<IReadOnlySet<string>>> handler,
         CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        return Task.WhenAll(Enumerable.Range(0, broker.Options.Consumers).Select(_ => ConsumeAsync(handler, stoppingToken)));
+    }
+
+    private async Task ConsumeAsync(
+        Func<IReadOnlyList<ReceivedMessage>, CancellationToken, Task<IReadOnlySet<string>>> handler,
+        CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before looking, so a publish between an empty look and the wait still wakes us.

@@ -17,6 +17,12 @@ public sealed record InProcBrokerOptions
     public int BatchSize { get; init; } = MaxBatchSize;
 
     /// <summary>
+    /// Batches delivered at the same time, each from other message groups (as Lambda's SQS poller
+    /// runs several invocations at once); a group is never in two batches.
+    /// </summary>
+    public int Consumers { get; init; } = 4;
+
+    /// <summary>
     /// How long a received message stays hidden while its handler runs. Only a consumer that died
     /// mid-batch (or one slower than this) lets it reappear before it is settled.
     /// </summary>
@@ -43,6 +49,7 @@ public sealed record InProcBrokerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, MaxBatchSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Consumers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(VisibilityTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DeduplicationWindow, TimeSpan.Zero);

@@ -4,13 +4,28 @@ using Microsoft.Data.Sqlite;
 
 namespace CleanCqrs.Infrastructure.Sqlite;
 
+/// <summary>How hard a commit waits for the disk.</summary>
+public enum SqliteDurability
+{
+    /// <summary><c>synchronous=FULL</c>: a commit survives a process kill and an OS crash or power loss.</summary>
+    Full,
+
+    /// <summary>
+    /// <c>synchronous=NORMAL</c> (WAL): a commit survives a process kill; the last ones may be lost to an
+    /// OS crash. For data that can be rebuilt (read models).
+    /// </summary>
+    Rebuildable,
+}
+
 /// <summary>
 /// One SQLite file in the data directory, shared by every caller of this process and by other
 /// processes on the same file.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Files: the event store and the read models live in <see cref="EventsFileName"/>; the in-process
+/// Files: the event store lives in <see cref="EventsFileName"/>, the read models in
+/// <see cref="ReadModelsFileName"/> (rebuildable, so their writes need not wait for the disk and never
+/// queue behind appends); the in-process
 /// broker keeps its queue in a file of its own (<c>broker.db</c>), so delivering messages never waits
 /// for SQLite's single writer lock behind appends, and the broker also works next to the DynamoDB store.
 /// </para>
@@ -26,15 +41,17 @@ namespace CleanCqrs.Infrastructure.Sqlite;
 public sealed class SqliteDatabase : IDisposable
 {
     public const string EventsFileName = "events.db";
+    public const string ReadModelsFileName = "read-models.db";
 
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string connectionString;
+    private readonly string pragmas;
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, Once> schemas = new(StringComparer.Ordinal);
     private readonly Once walMode;
 
-    public SqliteDatabase(string dataDirectory, string fileName = EventsFileName)
+    public SqliteDatabase(string dataDirectory, string fileName = EventsFileName, SqliteDurability durability = SqliteDurability.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
@@ -49,6 +66,7 @@ public sealed class SqliteDatabase : IDisposable
             DefaultTimeout = (int)BusyTimeout.TotalSeconds * 3,
         }.ToString();
         walMode = new Once(EnableWalAsync);
+        pragmas = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(durability == SqliteDurability.Full ? "FULL" : "NORMAL")};";
     }
 
     /// <summary>The absolute path of the database file.</summary>
@@ -119,11 +137,7 @@ public sealed class SqliteDatabase : IDisposable
         {
             await connection.OpenAsync(cancellationToken);
             // Per connection, and pooled connections keep them; cheap enough to repeat on every open.
-            await ExecuteAsync(
-                connection,
-                null,
-                $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;",
-                cancellationToken);
+            await ExecuteAsync(connection, null, pragmas, cancellationToken);
             return connection;
         }
         catch

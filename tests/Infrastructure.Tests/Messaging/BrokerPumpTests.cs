@@ -86,6 +86,70 @@ public sealed class BrokerPumpTests
         Assert.That(seen.Bodies, Is.EqualTo(new[] { "1", "2" }));
     }
 
+    [Test]
+    public async Task Consumers_run_batches_side_by_side_but_never_one_group_in_two_batches_and_keep_each_group_in_order()
+    {
+        using var concurrent = new InProcBroker(directory.Path, Options with { FileName = "concurrent.db", Consumers = 4, BatchSize = 3 });
+        await using var pump = new BrokerPump(concurrent);
+        const int groups = 12;
+        const int perGroup = 15;
+        var sync = new Lock();
+        var inFlight = new HashSet<string>(StringComparer.Ordinal);
+        var overlaps = 0;
+        var maxBatchesAtOnce = 0;
+        var batchesAtOnce = 0;
+        var seen = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var total = 0;
+
+        pump.Start(async (batch, ct) =>
+        {
+            var groupsOfBatch = batch.Select(m => m.GroupId).Distinct().ToArray();
+            lock (sync)
+            {
+                overlaps += groupsOfBatch.Count(g => !inFlight.Add(g));
+                maxBatchesAtOnce = Math.Max(maxBatchesAtOnce, ++batchesAtOnce);
+            }
+
+            await Task.Delay(5, ct);
+            lock (sync)
+            {
+                batchesAtOnce--;
+                foreach (var message in batch)
+                {
+                    if (!seen.TryGetValue(message.GroupId, out var list))
+                    {
+                        seen[message.GroupId] = list = [];
+                    }
+
+                    list.Add(int.Parse(message.Body, System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                inFlight.ExceptWith(groupsOfBatch);
+                if ((total += batch.Count) == groups * perGroup)
+                {
+                    done.TrySetResult();
+                }
+            }
+
+            return new HashSet<string>(StringComparer.Ordinal);
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, groups).Select(g => Task.Run(async () =>
+        {
+            for (var n = 0; n < perGroup; n++)
+            {
+                await concurrent.PublishAsync([Message($"g{g}", n.ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+            }
+        })));
+        await done.Task.WaitAsync(Patience);
+        await pump.StopAsync();
+
+        Assert.That(overlaps, Is.Zero, "a group was in two batches at once");
+        Assert.That(seen.Values.Select(list => list.SequenceEqual(Enumerable.Range(0, perGroup))), Is.All.True);
+        Assert.That(maxBatchesAtOnce, Is.InRange(1, 4));
+    }
+
     private static BrokerMessage Message(string group, string body) =>
         new(group, Guid.NewGuid().ToString(), body, new Dictionary<string, string>());
 
