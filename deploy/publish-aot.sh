@@ -33,5 +33,14 @@ if [ -f "$out/publish/libe_sqlite3.so" ]; then
   cp "$out/publish/libe_sqlite3.so" "$out/libe_sqlite3.so"
 fi
 
+# provided.al2023 has glibc 2.34: a binary linked on a newer distribution may ask for more.
+if command -v objdump >/dev/null; then
+  newest=$(objdump -T "$out/bootstrap" | grep -o 'GLIBC_[0-9.]*' | sed 's/^GLIBC_//' | sort -uV | tail -n 1)
+  if [ -n "$newest" ] && [ "$(printf '%s\n2.34\n' "$newest" | sort -V | tail -n 1)" != "2.34" ]; then
+    echo "$out/bootstrap needs glibc $newest but provided.al2023 has 2.34; publish on an older distribution" >&2
+    exit 1
+  fi
+fi
+
 size=$(stat -c %s "$out/bootstrap")
 echo "published $out/bootstrap for $rid: $((size / 1024 / 1024)) MiB ($size bytes) in $(( $(date +%s) - started )) s"

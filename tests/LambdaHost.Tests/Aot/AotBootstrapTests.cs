@@ -10,13 +10,20 @@ namespace CleanCqrs.LambdaHost.Tests.Aot;
 /// <summary>
 /// The published Native AOT <c>bootstrap</c> as Lambda runs it: a real process against a Runtime API
 /// on loopback. Publishing takes minutes, so this runs only with <c>CLEANCQRS_AOT_TEST=1</c>; a binary
-/// under artifacts/ newer than every source is reused.
+/// under artifacts/ newer than every source is reused. <c>CLEANCQRS_AOT_ARCH=arm64</c> on an x64
+/// machine cross-publishes and checks the executable's machine type only (ADR 0009: running it needs
+/// an arm64 machine).
 /// </summary>
 [Category("Aot")]
 [NonParallelizable]
 public sealed class AotBootstrapTests
 {
     public const string EnableVariable = "CLEANCQRS_AOT_TEST";
+    public const string ArchitectureVariable = "CLEANCQRS_AOT_ARCH";
+
+    /// <summary>ELF <c>e_machine</c> values (offset 18).</summary>
+    private const ushort ElfX64 = 0x3E;
+    private const ushort ElfArm64 = 0xB7;
 
     /// <summary>Generous bounds against a hang, not timing assertions.</summary>
     private static readonly TimeSpan PublishLimit = TimeSpan.FromMinutes(20);
@@ -42,7 +49,14 @@ public sealed class AotBootstrapTests
             Assert.Ignore("The bootstrap is published for Linux x64 or arm64.");
         }
 
-        var (arch, rid) = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? ("arm64", "linux-arm64") : ("x86_64", "linux-x64");
+        var native = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "x86_64";
+        var arch = Environment.GetEnvironmentVariable(ArchitectureVariable) is { Length: > 0 } chosen ? chosen : native;
+        if (arch is not ("x86_64" or "arm64"))
+        {
+            Assert.Fail($"{ArchitectureVariable} must be x86_64 or arm64, not '{arch}'.");
+        }
+
+        var rid = arch == "arm64" ? "linux-arm64" : "linux-x64";
         _binary = RepositoryFiles.PathOf($"artifacts/lambda-{rid}/bootstrap");
         if (!IsFresh(_binary))
         {
@@ -51,6 +65,11 @@ public sealed class AotBootstrapTests
 
         Assert.That(File.Exists(_binary), Is.True, $"{_binary} was published");
         TestContext.Progress.WriteLine($"bootstrap: {new FileInfo(_binary).Length} bytes");
+        Assert.That(ElfMachine(_binary), Is.EqualTo(arch == "arm64" ? ElfArm64 : ElfX64), "the executable's machine type");
+        if (arch != native)
+        {
+            Assert.Ignore($"Cross-published the {arch} bootstrap; running it needs an {arch} machine.");
+        }
     }
 
     [SetUp]
@@ -181,6 +200,15 @@ public sealed class AotBootstrapTests
         }
 
         return await task;
+    }
+
+    private static ushort ElfMachine(string path)
+    {
+        Span<byte> header = stackalloc byte[20];
+        using var file = File.OpenRead(path);
+        file.ReadExactly(header);
+        Assert.That(header[..4].SequenceEqual("\u007fELF"u8), Is.True, "an ELF executable");
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[18..]);
     }
 
     private static void Keep(ConcurrentQueue<string> lines, string? line)
