@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
-# Build the Native AOT `bootstrap` and deploy the whole stack with CloudFormation.
+# Builds the Native AOT `bootstrap` and deploys the whole stack with CloudFormation.
 #
 #   deploy/deploy.sh <stack-name> <artifact-bucket> [x86_64|arm64]
 #
-# Needs: the AWS CLI v2 with credentials, the .NET 10 SDK and clang (Native AOT), zip.
+# Needs: the AWS CLI v2 with credentials, the .NET 10 SDK, clang and zlib1g-dev (Native AOT), zip.
 # SMTP settings come from the environment: SMTP_HOST SMTP_USERNAME SMTP_PASSWORD SMTP_FROM
 # (optional SMTP_PORT, default 587, and SMTP_SECURITY, default starttls).
+# docs/operations.md describes the stack, its metrics and alarms, and how to run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stack=${1:?usage: deploy/deploy.sh <stack-name> <artifact-bucket> [x86_64|arm64]}
-bucket=${2:?usage: deploy/deploy.sh <stack-name> <artifact-bucket> [x86_64|arm64]}
+usage="usage: deploy/deploy.sh <stack-name> <artifact-bucket> [x86_64|arm64]"
+stack=${1:?$usage}
+bucket=${2:?$usage}
 arch=${3:-x86_64}
 case "$arch" in
   x86_64) rid=linux-x64 ;;
   arm64) rid=linux-arm64 ;;
-  *) echo "architecture must be x86_64 or arm64" >&2; exit 2 ;;
+  *) echo "$usage" >&2; exit 2 ;;
 esac
 : "${SMTP_HOST:?set SMTP_HOST}" "${SMTP_USERNAME:?set SMTP_USERNAME}" "${SMTP_PASSWORD:?set SMTP_PASSWORD}" "${SMTP_FROM:?set SMTP_FROM}"
 
 out=artifacts/lambda-$rid
-rm -rf "$out" && mkdir -p "$out"
-dotnet publish src/LambdaHost -c Release -r "$rid" -p:PublishAot=true -o "$out/publish"
-# The custom runtime runs a file named bootstrap.
-cp "$out/publish/LambdaHost" "$out/bootstrap"
+deploy/publish-aot.sh "$arch" "$out"
+rm -f "$out/function.zip"
+# The custom runtime runs the file named bootstrap; the SQLite library is for local mode only.
 (cd "$out" && zip -q -9 function.zip bootstrap)
 
 key="$stack/function-$(sha256sum "$out/function.zip" | cut -c1-16).zip"

@@ -30,7 +30,7 @@ public static class DependencyInjection
         {
             StoreKind.Sqlite => services.AddSqliteStore(settings.DataDirectory),
             StoreKind.DynamoDb => services.AddDynamoDbStore(DynamoDbTableNames.FromEnvironment(environment), environment),
-            _ => throw new SettingsException("CLEANCQRS_STORE", $"'{settings.Store}' is not supported"),
+            _ => throw new SettingsException(ServiceSettings.StoreSetting, $"'{settings.Store}' is not supported"),
         };
 
         SnsSettings? sns = null;
@@ -38,14 +38,14 @@ public static class DependencyInjection
         {
             BrokerKind.InProc => services.AddInProcBroker(settings.DataDirectory, settings.MaxReceiveCount),
             BrokerKind.Sns => services.AddSnsBroker(sns = SnsSettings.FromEnvironment(environment)),
-            _ => throw new SettingsException("CLEANCQRS_BROKER", $"'{settings.Broker}' is not supported"),
+            _ => throw new SettingsException(ServiceSettings.BrokerSetting, $"'{settings.Broker}' is not supported"),
         };
 
         _ = settings.Security switch
         {
             SecurityKind.Local => services.AddLocalSecurity(settings.DataDirectory, settings.TokenIssuer, settings.TokenLifetime),
             SecurityKind.Kms => services.AddKmsSecurity(KmsSettings.FromEnvironment(environment), settings.TokenIssuer, settings.TokenLifetime),
-            _ => throw new SettingsException("CLEANCQRS_SECURITY", $"'{settings.Security}' is not supported"),
+            _ => throw new SettingsException(ServiceSettings.SecuritySetting, $"'{settings.Security}' is not supported"),
         };
 
         _ = settings.Delivery switch
@@ -53,7 +53,7 @@ public static class DependencyInjection
             DeliveryKind.Mailbox => services.AddDevMailbox(settings.DataDirectory),
             DeliveryKind.Aws => services.AddAwsOtpDelivery(
                 sns ?? SnsSettings.FromEnvironment(environment), SmtpSettings.FromEnvironment(environment)),
-            _ => throw new SettingsException("CLEANCQRS_DELIVERY", $"'{settings.Delivery}' is not supported"),
+            _ => throw new SettingsException(ServiceSettings.DeliverySetting, $"'{settings.Delivery}' is not supported"),
         };
 
         return services;

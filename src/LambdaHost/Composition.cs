@@ -1,12 +1,15 @@
 using CleanCqrs.Application;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Otps;
 using CleanCqrs.Infrastructure;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.LambdaHost.Http;
 using CleanCqrs.LambdaHost.Logging;
 using CleanCqrs.LambdaHost.Messaging;
+using CleanCqrs.LambdaHost.Observability;
 using CleanCqrs.LambdaHost.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace CleanCqrs.LambdaHost;
@@ -25,6 +28,9 @@ public enum LogFormat
 /// </summary>
 public static class Composition
 {
+    /// <summary>Set by Lambda to the function's name; the metrics' <c>Service</c> dimension.</summary>
+    public const string FunctionNameVariable = "AWS_LAMBDA_FUNCTION_NAME";
+
     /// <summary>The production provider: infrastructure chosen by <paramref name="settings"/>.</summary>
     public static ServiceProvider BuildServiceProvider(ServiceSettings settings, LogFormat logFormat) =>
         BuildServiceProvider(settings, logFormat, services => services.AddInfrastructure(settings));
@@ -51,6 +57,7 @@ public static class Composition
         services.AddLogging(logging => ConfigureLogging(logging, logFormat));
         services.AddApplication(new OtpOptions { Ttl = settings.OtpTtl });
         addInfrastructure(services);
+        AddMetrics(services, logFormat);
         services.AddMediatorPipeline();
 
         services.AddSingleton<BearerAuthentication>();
@@ -59,6 +66,25 @@ public static class Composition
         services.AddSingleton<ScheduledSweep>();
         services.AddSingleton<Function>();
         return services;
+    }
+
+    /// <summary>
+    /// EMF lines where the log is JSON lines (Lambda: CloudWatch Logs extracts them), nothing
+    /// otherwise. Registrations made in <c>addInfrastructure</c> win, so tests can record instead.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services, LogFormat logFormat)
+    {
+        if (logFormat == LogFormat.JsonLines)
+        {
+            services.TryAddSingleton(sp => new EmfMetrics(
+                sp.GetRequiredService<JsonLinesLoggerProvider>(),
+                sp.GetRequiredService<TimeProvider>(),
+                Environment.GetEnvironmentVariable(FunctionNameVariable)));
+            services.TryAddSingleton<IMetrics>(sp => sp.GetRequiredService<EmfMetrics>());
+            services.TryAddSingleton<IInvocationMetrics>(sp => sp.GetRequiredService<EmfMetrics>());
+        }
+
+        services.TryAddSingleton<IMetrics>(NullMetrics.Instance);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
@@ -76,8 +102,8 @@ public static class Composition
                 });
                 break;
             case LogFormat.JsonLines:
-                logging.Services.AddSingleton<ILoggerProvider>(_ =>
-                    new JsonLinesLoggerProvider(Console.OpenStandardOutput(), TimeProvider.System));
+                logging.Services.AddSingleton(_ => new JsonLinesLoggerProvider(Console.OpenStandardOutput(), TimeProvider.System));
+                logging.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<JsonLinesLoggerProvider>());
                 break;
             case LogFormat.None:
                 break;

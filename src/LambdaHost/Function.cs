@@ -4,6 +4,7 @@ using CleanCqrs.LambdaHost.Http;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Lambda.Events;
 using CleanCqrs.LambdaHost.Messaging;
+using CleanCqrs.LambdaHost.Observability;
 using CleanCqrs.LambdaHost.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,8 @@ namespace CleanCqrs.LambdaHost;
 /// batches to the consumer, scheduled events to the outbox sweep. Anything else is an
 /// <see cref="UnsupportedEventException"/>; JSON that is not an event, an <see cref="InvalidEventException"/>.
 /// </summary>
-public sealed class Function(HttpApi http, SqsConsumer consumer, ScheduledSweep sweep, ILogger<Function> logger)
+public sealed class Function(
+    HttpApi http, SqsConsumer consumer, ScheduledSweep sweep, ILogger<Function> logger, IInvocationMetrics? metrics = null)
 {
     private static readonly JsonDocumentOptions EventOptions = new() { MaxDepth = 64 };
 
@@ -24,6 +26,8 @@ public sealed class Function(HttpApi http, SqsConsumer consumer, ScheduledSweep 
     public async ValueTask<byte[]> HandleAsync(ReadOnlyMemory<byte> rawEvent, InvocationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // Disposed last, so the invocation's metrics are written before the response is returned.
+        using var invocationMetrics = metrics?.BeginInvocation(context);
         using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["AwsRequestId"] = context.RequestId,

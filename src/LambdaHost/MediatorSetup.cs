@@ -10,7 +10,8 @@ public static class MediatorSetup
     /// <summary>
     /// The only call to the Mediator source generator's <c>AddMediator</c>: handlers of the
     /// Application assembly, singletons, and the pipeline in explicit order — logging outermost,
-    /// then authorisation (401/403) before validation (400), as the HTTP contract orders them.
+    /// then metrics (outside the refusals, so they are counted), then authorisation (401/403) before
+    /// validation (400), as the HTTP contract orders them.
     /// </summary>
     public static IServiceCollection AddMediatorPipeline(this IServiceCollection services) =>
         services.AddMediator(options =>
@@ -22,6 +23,7 @@ public static class MediatorSetup
             options.PipelineBehaviors =
             [
                 typeof(LoggingBehaviour<,>),
+                typeof(MetricsBehaviour<,>),
                 typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
             ];

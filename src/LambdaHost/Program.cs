@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.Infrastructure;
 using CleanCqrs.Infrastructure.Configuration;
@@ -203,7 +204,9 @@ public static class Program
         await using (provider)
         {
             var logger = provider.GetRequiredService<ILogger<RuntimeLoop>>();
-            logger.LogInformation("Initialised in {ElapsedMs:0} ms", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var initialised = Stopwatch.GetElapsedTime(started);
+            provider.GetRequiredService<IMetrics>().Duration(MetricNames.ColdStartInitDuration, initialised);
+            logger.LogInformation("Initialised in {ElapsedMs:0} ms", initialised.TotalMilliseconds);
             using var shutdown = new CancellationTokenSource();
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {

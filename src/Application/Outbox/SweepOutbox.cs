@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.Behaviours;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Ports;
 using Mediator;
 
@@ -13,9 +14,11 @@ public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : IComm
 
 public sealed record SweepResult(int Published, int Failed);
 
-public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, TimeProvider clock)
+public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, TimeProvider clock, IMetrics? metrics = null)
     : ICommandHandler<SweepOutbox, SweepResult>
 {
+    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
+
     public async ValueTask<SweepResult> Handle(SweepOutbox command, CancellationToken cancellationToken)
     {
         var pending = await store.ReadPendingAsync(clock.GetUtcNow() - command.MinAge, command.MaxCommits, cancellationToken);
@@ -42,6 +45,8 @@ public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, Tim
             published++;
         }
 
+        // Recorded when zero too: a sweeper that stops running shows as missing data, not as a quiet outbox.
+        _metrics.Count(MetricNames.CommitsSwept, published);
         return new SweepResult(published, failed);
     }
 }

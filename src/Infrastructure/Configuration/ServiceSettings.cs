@@ -39,6 +39,16 @@ public enum DeliveryKind
 /// </summary>
 public sealed record ServiceSettings
 {
+    public const string DataDirectorySetting = "CLEANCQRS_DATA_DIR";
+    public const string StoreSetting = "CLEANCQRS_STORE";
+    public const string BrokerSetting = "CLEANCQRS_BROKER";
+    public const string SecuritySetting = "CLEANCQRS_SECURITY";
+    public const string DeliverySetting = "CLEANCQRS_DELIVERY";
+    public const string TokenIssuerSetting = "TOKEN_ISSUER";
+    public const string TokenLifetimeSetting = "TOKEN_LIFETIME";
+    public const string OtpTtlSetting = "OTP_TTL";
+    public const string MaxReceiveCountSetting = "MAX_RECEIVE_COUNT";
+
     public string DataDirectory { get; init; } = "./.data";
 
     public StoreKind Store { get; init; } = StoreKind.Sqlite;
@@ -70,15 +80,15 @@ public sealed record ServiceSettings
         var defaults = new ServiceSettings();
         return new ServiceSettings
         {
-            DataDirectory = read("CLEANCQRS_DATA_DIR") is { Length: > 0 } dir ? dir : defaults.DataDirectory,
-            Store = ParseEnum(read, "CLEANCQRS_STORE", defaults.Store, ("sqlite", StoreKind.Sqlite), ("dynamodb", StoreKind.DynamoDb)),
-            Broker = ParseEnum(read, "CLEANCQRS_BROKER", defaults.Broker, ("inproc", BrokerKind.InProc), ("sns", BrokerKind.Sns)),
-            Security = ParseEnum(read, "CLEANCQRS_SECURITY", defaults.Security, ("local", SecurityKind.Local), ("kms", SecurityKind.Kms)),
-            Delivery = ParseEnum(read, "CLEANCQRS_DELIVERY", defaults.Delivery, ("mailbox", DeliveryKind.Mailbox), ("aws", DeliveryKind.Aws)),
-            TokenIssuer = read("TOKEN_ISSUER") is { Length: > 0 } iss ? iss : defaults.TokenIssuer,
-            TokenLifetime = ParseDuration(read, "TOKEN_LIFETIME", defaults.TokenLifetime),
-            OtpTtl = ParseDuration(read, "OTP_TTL", defaults.OtpTtl),
-            MaxReceiveCount = ParsePositiveInt(read, "MAX_RECEIVE_COUNT", defaults.MaxReceiveCount),
+            DataDirectory = read(DataDirectorySetting) is { Length: > 0 } dir ? dir : defaults.DataDirectory,
+            Store = ParseEnum(read, StoreSetting, defaults.Store, ("sqlite", StoreKind.Sqlite), ("dynamodb", StoreKind.DynamoDb)),
+            Broker = ParseEnum(read, BrokerSetting, defaults.Broker, ("inproc", BrokerKind.InProc), ("sns", BrokerKind.Sns)),
+            Security = ParseEnum(read, SecuritySetting, defaults.Security, ("local", SecurityKind.Local), ("kms", SecurityKind.Kms)),
+            Delivery = ParseEnum(read, DeliverySetting, defaults.Delivery, ("mailbox", DeliveryKind.Mailbox), ("aws", DeliveryKind.Aws)),
+            TokenIssuer = read(TokenIssuerSetting) is { Length: > 0 } iss ? iss : defaults.TokenIssuer,
+            TokenLifetime = ParseDuration(read, TokenLifetimeSetting, defaults.TokenLifetime),
+            OtpTtl = ParseDuration(read, OtpTtlSetting, defaults.OtpTtl),
+            MaxReceiveCount = ParsePositiveInt(read, MaxReceiveCountSetting, defaults.MaxReceiveCount),
         };
     }
 

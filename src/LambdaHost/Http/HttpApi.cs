@@ -1,5 +1,6 @@
 using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Commands;
 using CleanCqrs.Application.Orgs.Commands.CreateOrg;
@@ -19,7 +20,7 @@ namespace CleanCqrs.LambdaHost.Http;
 /// in the contract's order and the first failure answers: route (404, 405), body size and type
 /// (413, 415), authentication (401), authorisation (403), validation (400), then state.
 /// </summary>
-public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILogger<HttpApi> logger)
+public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILogger<HttpApi> logger, IMetrics? metrics = null)
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string CorrelationIdHeader = "X-Correlation-Id";
@@ -28,6 +29,8 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
     private const string PollAfterSeconds = "1";
 
     private static readonly ExpectedVersion Unmatchable = ExpectedVersion.Is(-1);
+
+    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
 
     /// <summary>Never throws: an unexpected failure is logged and answered with a generic 500.</summary>
     public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken)
@@ -72,7 +75,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
 
         if (Routes.HasBody(endpoint) && RequestBody.CheckSizeAndType(request) is { } unacceptable)
         {
-            return unacceptable;
+            return RefusedAtEdge(endpoint, unacceptable);
         }
 
         TokenClaims? caller = null;
@@ -81,7 +84,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             var authentication = await bearer.AuthenticateAsync(request, cancellationToken);
             if (authentication.Problem is { } unauthenticated)
             {
-                return unauthenticated;
+                return RefusedAtEdge(endpoint, unauthenticated);
             }
 
             caller = authentication.Claims;
@@ -103,7 +106,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
     {
         if (!RequestBody.TryRead(request, HttpJson.Context.OtpRequestBody, out var body, out var invalid))
         {
-            return invalid;
+            return RefusedAtEdge(Endpoint.RequestOtp, invalid);
         }
 
         var result = await mediator.Send(new RequestOtp(body.Primary, body.Role, body.Country), cancellationToken);
@@ -116,7 +119,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
     {
         if (!RequestBody.TryRead(request, HttpJson.Context.OtpVerifyBody, out var body, out var invalid))
         {
-            return invalid;
+            return RefusedAtEdge(Endpoint.VerifyOtp, invalid);
         }
 
         var result = await mediator.Send(
@@ -132,12 +135,12 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
         // Authorisation is decided on the caller alone, so it can answer before the body is read (403 before 400).
         if (new CreateOrg(caller, null, null, null).Authorize() is { } denied)
         {
-            return Refused(denied);
+            return RefusedAtEdge(Endpoint.CreateOrg, Refused(denied));
         }
 
         if (!RequestBody.TryRead(request, HttpJson.Context.OrgBody, out var body, out var invalid))
         {
-            return invalid;
+            return RefusedAtEdge(Endpoint.CreateOrg, invalid);
         }
 
         var result = await mediator.Send(new CreateOrg(caller, body.Name, body.Location, body.Description), cancellationToken);
@@ -157,18 +160,18 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
     {
         if (new UpdateOrg(caller, id, null, null, null, ExpectedVersion.Any).Authorize() is { } denied)
         {
-            return Refused(denied);
+            return RefusedAtEdge(Endpoint.UpdateOrg, Refused(denied));
         }
 
         if (!RequestBody.TryRead(request, HttpJson.Context.OrgBody, out var body, out var invalid))
         {
-            return invalid;
+            return RefusedAtEdge(Endpoint.UpdateOrg, invalid);
         }
 
         EntityTagCondition? ifMatch = null;
         if (request.Headers.Count("if-match") > 0 && !EntityTagCondition.TryParse(request.Headers["if-match"]!, out ifMatch))
         {
-            return Problems.Invalid("ifMatch", "must be * or a list of quoted entity tags such as \"3\"");
+            return RefusedAtEdge(Endpoint.UpdateOrg, Problems.Invalid("ifMatch", "must be * or a list of quoted entity tags such as \"3\""));
         }
 
         // Decision 0004: If-Match is compared strongly against the quoted version. "*" is "any existing
@@ -266,6 +269,34 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
         return result.IsSuccess
             ? HttpResponseData.RawJson(200, System.Text.Encoding.UTF8.GetBytes(result.Value)).WithHeader("Cache-Control", "public, max-age=300")
             : Refused(result.Error!);
+    }
+
+    /// <summary>
+    /// A refusal the edge answers before the pipeline runs (a body it cannot read, no valid token, the
+    /// wrong caller) is still an outcome of the command the client sent, so it is counted like one.
+    /// </summary>
+    private HttpResponseData RefusedAtEdge(Endpoint endpoint, HttpResponseData response)
+    {
+        var command = endpoint switch
+        {
+            Endpoint.RequestOtp => nameof(RequestOtp),
+            Endpoint.VerifyOtp => nameof(VerifyOtp),
+            Endpoint.CreateOrg => nameof(CreateOrg),
+            Endpoint.UpdateOrg => nameof(UpdateOrg),
+            _ => null,
+        };
+        if (command is not null)
+        {
+            var outcome = response.StatusCode switch
+            {
+                401 => Outcomes.Unauthorized,
+                403 => Outcomes.Forbidden,
+                _ => Outcomes.Validation,
+            };
+            _metrics.Count(MetricNames.Commands, 1, MetricDimensions.ForCommand(command, outcome));
+        }
+
+        return response;
     }
 
     // An error kind without a mapping is a bug here, not the client's doing: it surfaces as a logged 500.

@@ -63,6 +63,12 @@ public sealed class RuntimeLoop(HttpClient runtimeApi, Function function, ILogge
         // Custom runtimes must set this themselves, for the X-Ray SDK in this process (Lambda does not).
         Environment.SetEnvironmentVariable(TraceIdVariable, traceId);
 
+        // Lines the loop itself writes about this invocation carry the same fields as the function's.
+        using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["AwsRequestId"] = requestId,
+            ["TraceId"] = traceId,
+        });
         var @event = await next.Content.ReadAsByteArrayAsync(cancellationToken);
         var context = new InvocationContext(requestId, deadline, traceId);
         var remaining = deadline - _clock.GetUtcNow() - DeadlineMargin;

@@ -9,7 +9,7 @@ namespace CleanCqrs.LambdaHost.Logging;
 /// response is posted, so a logger that writes from a background queue (as the console logger does)
 /// would hold lines back until the next invocation. CloudWatch reads each line as a structured event.
 /// </summary>
-public sealed class JsonLinesLoggerProvider(Stream output, TimeProvider clock) : ILoggerProvider, ISupportExternalScope
+public sealed class JsonLinesLoggerProvider(Stream output, TimeProvider clock) : ILoggerProvider, ISupportExternalScope, IJsonLineWriter
 {
     private readonly Lock _gate = new();
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
@@ -19,6 +19,16 @@ public sealed class JsonLinesLoggerProvider(Stream output, TimeProvider clock) :
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose() => output.Flush();
+
+    public void WriteLine(ReadOnlySpan<byte> utf8Json)
+    {
+        lock (_gate)
+        {
+            output.Write(utf8Json);
+            output.Write("\n"u8);
+            output.Flush();
+        }
+    }
 
     private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {

@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Lambda.Events;
@@ -12,7 +13,7 @@ namespace CleanCqrs.LambdaHost.Messaging;
 /// (not an event, or a handler threw) is reported in <c>batchItemFailures</c>, and so is every
 /// later record of its message group, unprocessed, so that a group never overtakes itself.
 /// </summary>
-public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger)
+public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger, IMetrics? metrics = null)
 {
     public async ValueTask<SqsBatchResponse> HandleAsync(SqsEvent batch, CancellationToken cancellationToken)
     {
@@ -44,6 +45,7 @@ public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger)
             }
         }
 
+        (metrics ?? NullMetrics.Instance).Count(MetricNames.BatchItemFailures, failures.Count);
         if (failures.Count > 0)
         {
             logger.LogWarning("{Failed} of {Total} messages of the batch go back to the queue", failures.Count, records.Count);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Outbox;
 using CleanCqrs.Domain.Common;
@@ -27,8 +29,11 @@ public sealed record Committed<TState>(TState State, long Version, IReadOnlyList
 /// (one conditional write). A lost race is decided again on the fresh state unless the caller pinned
 /// the version. After a successful append the commit is handed to the outbox.
 /// </summary>
-public sealed class CommandRunner(IEventStore store, IPublisher publisher, TimeProvider clock, ILogger<CommandRunner> logger)
+public sealed class CommandRunner(
+    IEventStore store, IPublisher publisher, TimeProvider clock, ILogger<CommandRunner> logger, IMetrics? metrics = null)
 {
+    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
+
     /// <summary>Enough for every writer of a heavily contended stream to get its turn.</summary>
     public const int MaxAttempts = 200;
 
@@ -41,7 +46,9 @@ public sealed class CommandRunner(IEventStore store, IPublisher publisher, TimeP
     {
         for (var attempt = 1; ; attempt++)
         {
+            var started = Stopwatch.GetTimestamp();
             var loaded = await store.LoadAsync<TState>(streamId, cancellationToken);
+            _metrics.Duration(MetricNames.StoreLoadLatency, Stopwatch.GetElapsedTime(started));
             var decision = await decide(loaded, cancellationToken);
 
             if (decision.IsAccepted && expected.Exact is { } exact && exact != loaded.Version)
@@ -58,7 +65,10 @@ public sealed class CommandRunner(IEventStore store, IPublisher publisher, TimeP
             }
 
             var commit = ToCommit(streamId, loaded, decision.Events);
-            if (await store.TryAppendAsync(commit, cancellationToken))
+            started = Stopwatch.GetTimestamp();
+            var appended = await store.TryAppendAsync(commit, cancellationToken);
+            _metrics.Duration(MetricNames.StoreAppendLatency, Stopwatch.GetElapsedTime(started));
+            if (appended)
             {
                 await publisher.Publish(new EventsCommitted(commit), cancellationToken);
                 return decision.Error is { } error

@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Ports;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -26,10 +27,13 @@ public interface IProjection
 /// the same event twice.
 /// </summary>
 public abstract class VersionedProjection<TModel>(
-    IReadModelStore<TModel> models, IEventStore store, ILogger logger)
+    IReadModelStore<TModel> models, IEventStore store, ILogger logger, IMetrics? metrics = null, TimeProvider? clock = null)
     : INotificationHandler<EventReceived>, IProjection
     where TModel : class, IReadModel
 {
+    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public abstract string Name { get; }
 
     /// <summary>The stream category this projection reads (<c>org</c> reads <c>org-*</c>).</summary>
@@ -67,8 +71,14 @@ public abstract class VersionedProjection<TModel>(
             var next = @event.Version == version + 1
                 ? Apply(current, @event)
                 : await CatchUpAsync(current, @event.StreamId, version, @event.Version, cancellationToken);
-            if (next is null || await models.TryPutAsync(next, version, cancellationToken))
+            if (next is null)
             {
+                return;
+            }
+
+            if (await models.TryPutAsync(next, version, cancellationToken))
+            {
+                _metrics.Duration(MetricNames.ProjectionLag, _clock.GetUtcNow() - @event.OccurredAt);
                 return;
             }
 

@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.Domain.Orgs;
@@ -7,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace CleanCqrs.Application.Orgs.Projections;
 
 /// <summary>Projects org streams into <see cref="OrgReadModel"/>.</summary>
-public sealed class OrgProjection(IReadModelStore<OrgReadModel> models, IEventStore store, ILogger<OrgProjection> logger)
-    : VersionedProjection<OrgReadModel>(models, store, logger)
+public sealed class OrgProjection(
+    IReadModelStore<OrgReadModel> models, IEventStore store, ILogger<OrgProjection> logger, IMetrics? metrics = null, TimeProvider? clock = null)
+    : VersionedProjection<OrgReadModel>(models, store, logger, metrics, clock)
 {
     public override string Name => "orgs";
 

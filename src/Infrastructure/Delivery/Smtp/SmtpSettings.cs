@@ -20,6 +20,13 @@ public enum SmtpSecurity
 /// <summary>The SMTP relay OTP e-mails go through (in AWS, the SES SMTP interface).</summary>
 public sealed record SmtpSettings
 {
+    public const string HostSetting = "SMTP_HOST";
+    public const string PortSetting = "SMTP_PORT";
+    public const string SecuritySetting = "SMTP_SECURITY";
+    public const string UsernameSetting = "SMTP_USERNAME";
+    public const string PasswordSetting = "SMTP_PASSWORD";
+    public const string FromSetting = "SMTP_FROM";
+
     /// <summary><c>SMTP_HOST</c>.</summary>
     public required string Host { get; init; }
 
@@ -46,18 +53,18 @@ public sealed record SmtpSettings
     {
         read ??= Environment.GetEnvironmentVariable;
 
-        var host = Value(read, "SMTP_HOST") ?? throw new SettingsException("SMTP_HOST", "is required (the SMTP relay's host name)");
+        var host = Value(read, HostSetting) ?? throw new SettingsException(HostSetting, "is required (the SMTP relay's host name)");
         if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
         {
-            throw new SettingsException("SMTP_HOST", $"must be a host name or IP address, not '{host}'");
+            throw new SettingsException(HostSetting, $"must be a host name or IP address, not '{host}'");
         }
 
-        var security = Value(read, "SMTP_SECURITY")?.ToLowerInvariant() switch
+        var security = Value(read, SecuritySetting)?.ToLowerInvariant() switch
         {
             null or "starttls" => SmtpSecurity.StartTls,
             "tls" or "ssl" => SmtpSecurity.Tls,
             "none" => SmtpSecurity.None,
-            var other => throw new SettingsException("SMTP_SECURITY", $"must be one of starttls, tls, none, not '{other}'"),
+            var other => throw new SettingsException(SecuritySetting, $"must be one of starttls, tls, none, not '{other}'"),
         };
 
         var port = security switch
@@ -66,30 +73,30 @@ public sealed record SmtpSettings
             SmtpSecurity.None => 25,
             _ => 587,
         };
-        if (Value(read, "SMTP_PORT") is { } portText)
+        if (Value(read, PortSetting) is { } portText)
         {
             if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
             {
-                throw new SettingsException("SMTP_PORT", $"must be a port number from 1 to 65535, not '{portText}'");
+                throw new SettingsException(PortSetting, $"must be a port number from 1 to 65535, not '{portText}'");
             }
         }
 
-        var from = Value(read, "SMTP_FROM") ?? throw new SettingsException("SMTP_FROM", "is required (the sender address of OTP e-mails)");
+        var from = Value(read, FromSetting) ?? throw new SettingsException(FromSetting, "is required (the sender address of OTP e-mails)");
         if (!MailboxAddress.TryParse(from, out var mailbox) || !mailbox.Address.Contains('@', StringComparison.Ordinal))
         {
-            throw new SettingsException("SMTP_FROM", $"must be an e-mail address such as no-reply@example.com, not '{from}'");
+            throw new SettingsException(FromSetting, $"must be an e-mail address such as no-reply@example.com, not '{from}'");
         }
 
-        var username = Value(read, "SMTP_USERNAME");
-        var password = read("SMTP_PASSWORD");
+        var username = Value(read, UsernameSetting);
+        var password = read(PasswordSetting);
         if (username is not null && string.IsNullOrEmpty(password))
         {
-            throw new SettingsException("SMTP_PASSWORD", "is required when SMTP_USERNAME is set");
+            throw new SettingsException(PasswordSetting, "is required when SMTP_USERNAME is set");
         }
 
         if (username is null && !string.IsNullOrEmpty(password))
         {
-            throw new SettingsException("SMTP_USERNAME", "is required when SMTP_PASSWORD is set");
+            throw new SettingsException(UsernameSetting, "is required when SMTP_PASSWORD is set");
         }
 
         return new SmtpSettings

@@ -10,6 +10,12 @@ namespace CleanCqrs.Infrastructure.Messaging.Sns;
 /// </summary>
 public sealed partial record SnsSettings
 {
+    public const string EventsTopicArnSetting = "EVENTS_TOPIC_ARN";
+    public const string RegionSetting = "AWS_REGION";
+    public const string DefaultRegionSetting = "AWS_DEFAULT_REGION";
+    public const string ServiceEndpointSetting = "AWS_ENDPOINT_URL_SNS";
+    public const string EndpointSetting = "AWS_ENDPOINT_URL";
+
     /// <summary>Signing region, e.g. <c>eu-west-1</c> (<c>AWS_REGION</c>).</summary>
     public required string Region { get; init; }
 
@@ -34,28 +40,28 @@ public sealed partial record SnsSettings
     {
         read ??= Environment.GetEnvironmentVariable;
 
-        var topicArn = read("EVENTS_TOPIC_ARN")?.Trim();
+        var topicArn = read(EventsTopicArnSetting)?.Trim();
         if (string.IsNullOrEmpty(topicArn))
         {
-            throw new SettingsException("EVENTS_TOPIC_ARN", "is required (the SNS FIFO topic ARN events are published to)");
+            throw new SettingsException(EventsTopicArnSetting, "is required (the SNS FIFO topic ARN events are published to)");
         }
 
         var arn = FifoTopicArn().Match(topicArn);
         if (!arn.Success)
         {
             throw new SettingsException(
-                "EVENTS_TOPIC_ARN",
+                EventsTopicArnSetting,
                 $"must be an SNS FIFO topic ARN such as arn:aws:sns:eu-west-1:123456789012:events.fifo, not '{topicArn}'");
         }
 
-        var (regionSetting, region) = FirstSet(read, "AWS_REGION", "AWS_DEFAULT_REGION");
+        var (regionSetting, region) = FirstSet(read, RegionSetting, DefaultRegionSetting);
         region ??= arn.Groups["region"].Value;
         if (!RegionName().IsMatch(region))
         {
-            throw new SettingsException(regionSetting ?? "AWS_REGION", $"must be an AWS region name such as eu-west-1, not '{region}'");
+            throw new SettingsException(regionSetting ?? RegionSetting, $"must be an AWS region name such as eu-west-1, not '{region}'");
         }
 
-        var (endpointSetting, endpointText) = FirstSet(read, "AWS_ENDPOINT_URL_SNS", "AWS_ENDPOINT_URL");
+        var (endpointSetting, endpointText) = FirstSet(read, ServiceEndpointSetting, EndpointSetting);
         var endpoint = DefaultEndpoint(region);
         if (endpointText is not null)
         {
