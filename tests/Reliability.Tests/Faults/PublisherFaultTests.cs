@@ -1,5 +1,6 @@
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Projections;
+using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Reliability.Tests.Support;
 
 namespace CleanCqrs.Reliability.Tests.Faults;
@@ -9,7 +10,9 @@ namespace CleanCqrs.Reliability.Tests.Faults;
 /// acknowledgement. Commands must neither fail nor duplicate because of it, and the outbox must get
 /// every commit out in the end.
 /// </summary>
-public sealed class PublisherFaultTests
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.DynamoDb)]
+public sealed class PublisherFaultTests(StoreKind store)
 {
     private const int Seed = 30_2026;
 
@@ -22,6 +25,7 @@ public sealed class PublisherFaultTests
     {
         _service = await ServiceHarness.StartAsync(new HarnessOptions
         {
+            Store = store,
             // Short, so the periodic sweeper races the requests that publish their own commits.
             SweepInterval = TimeSpan.FromMilliseconds(200),
             Configure = services =>
@@ -38,7 +42,7 @@ public sealed class PublisherFaultTests
     [Test]
     public async Task A_flaky_broker_loses_no_acknowledged_write_and_every_commit_is_published_once_swept()
     {
-        var commands = CommandLedger.Plan(Seed, Scale.Pick(200, 1_000), Scale.Pick(25, 100), "flaky");
+        var commands = CommandLedger.Plan(Seed, Scale.Pick(200, 1_000), Scale.Pick(25, 100), "flaky-" + store.ToString().ToLowerInvariant());
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var orgId in commands.Select(c => c.OrgId).Distinct())
         {
@@ -48,7 +52,7 @@ public sealed class PublisherFaultTests
         var outcomes = await CommandLedger.RunAsync(commands, parallelism: 8, async command =>
             CommandLedger.Outcome(command, await _service.SendAsync(command.ToRequest(tokens[command.OrgId]))));
         TestContext.Progress.WriteLine(
-            $"publisher faults (seed {Seed}): {CommandLedger.Summary(outcomes)}; publishes {_publisher.Calls}, refused {_publisher.FailedBefore}, acknowledgement lost {_publisher.FailedAfter}");
+            $"publisher faults on {store} (seed {Seed}): {CommandLedger.Summary(outcomes)}; publishes {_publisher.Calls}, refused {_publisher.FailedBefore}, acknowledgement lost {_publisher.FailedAfter}");
 
         Assert.That(outcomes.Where(o => o.Status is not (200 or 201 or 404 or 409)).Select(o => $"{o.Command}: {o.Status}"), Is.Empty,
             "a publish failure is never the command's failure");

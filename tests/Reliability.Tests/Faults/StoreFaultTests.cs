@@ -1,5 +1,6 @@
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Projections;
+using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Reliability.Tests.Support;
 
 namespace CleanCqrs.Reliability.Tests.Faults;
@@ -10,7 +11,9 @@ namespace CleanCqrs.Reliability.Tests.Faults;
 /// deadline to fire. The client may get a 5xx for a write that did land, but never a 2xx for one
 /// that did not, and nothing acknowledged is lost.
 /// </summary>
-public sealed class StoreFaultTests
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.DynamoDb)]
+public sealed class StoreFaultTests(StoreKind store)
 {
     private const int Seed = 5_03_2026;
 
@@ -26,6 +29,7 @@ public sealed class StoreFaultTests
     {
         _service = await ServiceHarness.StartAsync(new HarnessOptions
         {
+            Store = store,
             SweepInterval = TimeSpan.FromMilliseconds(200),
             Configure = services =>
             {
@@ -41,7 +45,7 @@ public sealed class StoreFaultTests
     [Test]
     public async Task Store_timeouts_answer_problem_5xx_never_a_false_2xx_and_lose_nothing_acknowledged()
     {
-        var commands = CommandLedger.Plan(Seed, Scale.Pick(200, 1_000), Scale.Pick(25, 100), "stalled");
+        var commands = CommandLedger.Plan(Seed, Scale.Pick(200, 1_000), Scale.Pick(25, 100), "stalled-" + store.ToString().ToLowerInvariant());
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var orgId in commands.Select(c => c.OrgId).Distinct())
         {
@@ -72,7 +76,7 @@ public sealed class StoreFaultTests
         var streams = await _service.OrgStreamsAsync(commands.Select(c => c.OrgId));
         var landedDespite5xx = outcomes.Count(o => o.IsInDoubt && streams.Values.SelectMany(s => s).Any(e => e.Profile == o.Command.Profile));
         TestContext.Progress.WriteLine(
-            $"store faults (seed {Seed}): {CommandLedger.Summary(outcomes)}; injected: {_store.TimeoutsBefore} timeouts before, {_store.TimeoutsAfter} after the call took effect, {_store.Delays} stalls; {landedDespite5xx} writes landed although the client got a 5xx");
+            $"store faults on {store} (seed {Seed}): {CommandLedger.Summary(outcomes)}; injected: {_store.TimeoutsBefore} timeouts before, {_store.TimeoutsAfter} after the call took effect, {_store.Delays} stalls; {landedDespite5xx} writes landed although the client got a 5xx");
 
         Assert.That(outcomes.Where(o => o.Status is not (200 or 201 or 404 or 409 or 500 or 503)).Select(o => $"{o.Command}: {o.Status}"), Is.Empty);
         Assert.That(outcomes.Count(o => o.Status >= 500), Is.GreaterThan(0), "the faults did reach clients");
