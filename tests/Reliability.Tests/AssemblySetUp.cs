@@ -1,8 +1,9 @@
 using CleanCqrs.Reliability.Tests.Support;
 
-// Outside any namespace: NUnit runs it once around the whole assembly.
+namespace CleanCqrs.Reliability.Tests;
+
+/// <summary>Runs once around every suite of this project (they all live under this namespace).</summary>
 [SetUpFixture]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1050:Declare types in namespaces", Justification = "NUnit applies a namespace-less SetUpFixture to the whole assembly.")]
 public sealed class AssemblySetUp
 {
     [OneTimeSetUp]
