@@ -248,6 +248,32 @@ public sealed class InProcBroker : IDisposable
             cancellationToken);
     }
 
+    /// <summary>
+    /// Makes every hidden message visible now. For the one consumer process of a data directory at its
+    /// start: a batch that a killed process had received but not settled would otherwise block its
+    /// groups until the visibility timeout ran out. Its receive counts stand (the delivery happened).
+    /// </summary>
+    /// <returns>How many messages were released.</returns>
+    public async ValueTask<int> ReleaseInFlightAsync(CancellationToken cancellationToken)
+    {
+        await database.EnsureSchemaAsync(Schema, cancellationToken);
+        var released = await database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = Command(
+                    connection, transaction, "UPDATE broker_messages SET invisible_until = 0 WHERE invisible_until > $now");
+                command.Parameters.AddWithValue("$now", Clock.GetUtcNow().ToUnixTimeMilliseconds());
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken);
+        if (released > 0)
+        {
+            Interlocked.Exchange(ref published, NewSignal()).TrySetResult();
+        }
+
+        return released;
+    }
+
     public async ValueTask<BrokerCounts> CountAsync(CancellationToken cancellationToken)
     {
         await database.EnsureSchemaAsync(Schema, cancellationToken);

@@ -39,6 +39,13 @@ public static class LocalMode
         server.Start();
 
         var pump = services.GetService<BrokerPump>();
+        if (pump is not null && await services.GetRequiredService<InProcBroker>().ReleaseInFlightAsync(cancellationToken) is > 0 and var orphans)
+        {
+            // Local mode is the only consumer of its data directory: what is in flight now was left by a
+            // process that died mid-batch.
+            logger.LogInformation("Start-up: {Count} messages a previous process left in flight are delivered again", orphans);
+        }
+
         pump?.Start((batch, ct) => DeliverAsync(function, batch, logger, ct), cancellationToken);
         var sweeper = SweepPeriodicallyAsync(mediator, settings.SweepInterval, logger, cancellationToken);
         try

@@ -449,6 +449,31 @@ public sealed class InProcBrokerTests
         Assert.That((await broker.ListDeadLettersAsync(None)), Is.Empty);
     }
 
+    [Test]
+    public async Task A_restarted_consumer_releases_what_a_killed_one_left_in_flight()
+    {
+        var killed = Open(Immediate);
+        await killed.PublishAsync([Message("g", "d1", "first"), Message("g", "d2", "second")], None);
+        var handlerEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var neverSettles = new TaskCompletionSource<IReadOnlySet<string>>();
+        var abandoned = killed.DeliverOnceAsync((_, _) => { handlerEntered.SetResult(); return neverSettles.Task; }, None);
+        await handlerEntered.Task;
+
+        var restarted = Open(Immediate);
+        var seenBeforeRelease = new List<ReceivedMessage>();
+        Assert.That(await restarted.DeliverOnceAsync(Succeed(seenBeforeRelease), None), Is.Zero, "hidden until released");
+
+        Assert.That(await restarted.ReleaseInFlightAsync(None), Is.EqualTo(2));
+        var seen = new List<ReceivedMessage>();
+        await restarted.DeliverOnceAsync(Succeed(seen), None);
+
+        Assert.That(seen.Select(m => (m.Body, m.ReceiveCount)), Is.EqualTo(new[] { ("first", 2), ("second", 2) }));
+        Assert.That((await restarted.CountAsync(None)).Messages, Is.Zero);
+        neverSettles.SetResult(new HashSet<string>(StringComparer.Ordinal));
+        await abandoned;
+        Assert.That((await restarted.CountAsync(None)).Messages, Is.Zero, "the stale receipt settles nothing");
+    }
+
     private InProcBroker Open(InProcBrokerOptions options)
     {
         var broker = new InProcBroker(directory.Path, options, clock);
