@@ -6,6 +6,7 @@ using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.Infrastructure;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Infrastructure.DynamoDb;
+using CleanCqrs.Infrastructure.Messaging;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Local;
 using Mediator;
@@ -213,6 +214,10 @@ public static class Program
                 context.Cancel = true;
                 shutdown.Cancel();
             });
+            // With the in-process broker (a test or benchmark setup; AWS uses SNS/SQS) nothing else
+            // would deliver its messages: its pump runs whenever Lambda lets the process run.
+            provider.GetService<BrokerPump>()?.Start(
+                (batch, ct) => LocalMode.DeliverAsync(function, batch, logger, ct), shutdown.Token);
             try
             {
                 await new RuntimeLoop(client, function, logger).RunAsync(shutdown.Token);
