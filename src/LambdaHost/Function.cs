@@ -24,11 +24,9 @@ public sealed class Function(HttpApi http, SqsConsumer consumer, ScheduledSweep 
     public async ValueTask<byte[]> HandleAsync(ReadOnlyMemory<byte> rawEvent, InvocationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["AwsRequestId"] = context.RequestId,
-            ["TraceId"] = context.TraceId,
-        });
+        // Key-value pairs are the scope shape loggers read; an array of two costs a fraction of a dictionary.
+        using var scope = logger.BeginScope<KeyValuePair<string, object?>[]>(
+            [new("AwsRequestId", context.RequestId), new("TraceId", context.TraceId)]);
 
         JsonDocument document;
         try
