@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Broker to projection: 5,000 events across 50 org streams published to the in-process broker and
 # delivered by its pump to the function (SQS-shaped batches) until every read model is at its last
-# version; three runs, each also with the backlog drained on its own. Writes bench/results/throughput.md.
-#   bench/run-throughput.sh                                     --events 5000 --streams 50 --runs 3
+# version; five runs, each also with the backlog drained on its own. Writes bench/results/throughput.md.
+#   bench/run-throughput.sh                                     --events 5000 --streams 50 --runs 5
 #   bench/run-throughput.sh --events 20000 --streams 200        any bench/Throughput option is passed on
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -48,6 +49,16 @@ public class OverheadBenchmarks : IDisposable
     [Benchmark(Baseline = true, Description = "JwtTokenService.ValidateAsync (RS256)")]
     [BenchmarkCategory(Parts)]
     public ValueTask<Application.Common.Ports.TokenClaims?> ValidateToken() => Host.Tokens.ValidateAsync(Host.Token, CancellationToken.None);
+
+    /// <summary>The signature check as <c>JwtPublicKey.Verify</c> does it: a fresh RSA instance with the key imported, per call.</summary>
+    [Benchmark(Description = "JwtPublicKey.Verify (imports the key on every call)")]
+    [BenchmarkCategory(Parts)]
+    public bool VerifyImportingKey() => Host.PublicKey.Verify(Host.SigningInput, Host.Signature);
+
+    /// <summary>The same check on one RSA instance that imported the key once.</summary>
+    [Benchmark(Description = "RSA.VerifyData on a key imported once")]
+    [BenchmarkCategory(Parts)]
+    public bool VerifyWithImportedKey() => Host.Rsa.VerifyData(Host.SigningInput, Host.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
     public void Dispose()
     {

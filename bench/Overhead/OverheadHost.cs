@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.Ports;
@@ -55,6 +58,16 @@ public sealed class OverheadHost : IDisposable
 
     public string Token { get; private set; } = string.Empty;
 
+    /// <summary>The token's public key as the validator holds it, and the token's signed part and signature.</summary>
+    public JwtPublicKey PublicKey { get; private set; } = null!;
+
+    public byte[] SigningInput { get; private set; } = [];
+
+    public byte[] Signature { get; private set; } = [];
+
+    /// <summary>The same public key imported once, for comparison with the validator's import per call.</summary>
+    public RSA Rsa { get; private set; } = null!;
+
     public byte[] GetEvent { get; private set; } = [];
 
     public byte[] PutEvent { get; private set; } = [];
@@ -87,6 +100,7 @@ public sealed class OverheadHost : IDisposable
 
     public void Dispose()
     {
+        Rsa?.Dispose();
         services.Dispose();
         try
         {
@@ -103,6 +117,11 @@ public sealed class OverheadHost : IDisposable
         var issued = await services.GetRequiredService<ITokenIssuer>()
             .IssueAsync(new TokenClaims(OrgId, Roles.Org, "ID"), CancellationToken.None);
         Token = issued.Token;
+        PublicKey = await services.GetRequiredService<IJwtSigningKey>().GetPublicKeyAsync(CancellationToken.None);
+        var lastDot = Token.LastIndexOf('.');
+        SigningInput = Encoding.ASCII.GetBytes(Token[..lastDot]);
+        Signature = Base64Url.DecodeFromChars(Token.AsSpan(lastDot + 1));
+        Rsa = RSA.Create(PublicKey.Parameters);
         var path = "/orgs/" + OrgId;
 
         var created = await InvokeAsync(HttpApiEvents.Post("/orgs", Token, ProfileJson));

@@ -31,7 +31,7 @@ catch (UsageException e)
 
 var events = options.WholeNumber("--events", 5_000, 10, 1_000_000);
 var streams = options.WholeNumber("--streams", 50, 1, 10_000);
-var runs = options.WholeNumber("--runs", 3, 1, 50);
+var runs = options.WholeNumber("--runs", 5, 1, 50);
 var timeout = options.Duration("--timeout", TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
 var output = options.Value("--out") ?? "bench/results/throughput.md";
 if (events % streams != 0)
@@ -41,7 +41,7 @@ if (events % streams != 0)
 }
 
 var perStream = events / streams;
-var table = new MarkdownTable(2, "run", "mode", "publish (s)", "until every read model is at its last version (s)", "events/s end to end", "load average");
+var table = new MarkdownTable(2, "run", "mode", "publish (s)", "until every read model is at its last version (s)", "events/s end to end", "batches", "mean batch size", "load average");
 var live = new List<double>();
 var drain = new List<double>();
 for (var run = 1; run <= runs; run++)
@@ -52,7 +52,8 @@ for (var run = 1; run <= runs; run++)
         (mode == Mode.Live ? live : drain).Add(result.EventsPerSecond);
         table.Add(run.ToString(CultureInfo.InvariantCulture), mode == Mode.Live ? "publish while the pump runs" : "backlog, then start the pump",
             MarkdownTable.Number(result.Publish.TotalSeconds, 2), MarkdownTable.Number(result.Total.TotalSeconds, 2),
-            MarkdownTable.Number(result.EventsPerSecond, 0), result.LoadAverage);
+            MarkdownTable.Number(result.EventsPerSecond, 0), result.Batches.ToString(CultureInfo.InvariantCulture),
+            MarkdownTable.Number(result.Messages / (double)Math.Max(1, result.Batches), 1), result.LoadAverage);
         Console.Error.WriteLine($"run {run} {mode}: {result.EventsPerSecond:F0} events/s");
     }
 }
@@ -87,9 +88,18 @@ static async Task<RunResult> RunAsync(Mode mode, int streams, int perStream, Tim
         var load = MachineInfo.LoadAverage();
 
         using var stop = new CancellationTokenSource();
+        var batches = 0;
+        var messages = 0;
+        Task<IReadOnlySet<string>> Deliver(IReadOnlyList<ReceivedMessage> batch, CancellationToken ct)
+        {
+            Interlocked.Increment(ref batches);
+            Interlocked.Add(ref messages, batch.Count);
+            return LocalMode.DeliverAsync(function, batch, null, ct);
+        }
+
         if (mode == Mode.Live)
         {
-            pump.Start((batch, ct) => LocalMode.DeliverAsync(function, batch, null, ct), stop.Token);
+            pump.Start(Deliver, stop.Token);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -102,7 +112,7 @@ static async Task<RunResult> RunAsync(Mode mode, int streams, int perStream, Tim
         if (mode == Mode.Backlog)
         {
             started = Stopwatch.GetTimestamp();
-            pump.Start((batch, ct) => LocalMode.DeliverAsync(function, batch, null, ct), stop.Token);
+            pump.Start(Deliver, stop.Token);
         }
 
         var pending = new HashSet<string>(ids, StringComparer.Ordinal);
@@ -129,7 +139,7 @@ static async Task<RunResult> RunAsync(Mode mode, int streams, int perStream, Tim
 
         var total = Stopwatch.GetElapsedTime(started);
         await pump.StopAsync();
-        return new RunResult(published, total, streams * perStream / total.TotalSeconds, load);
+        return new RunResult(published, total, streams * perStream / total.TotalSeconds, Volatile.Read(ref batches), Volatile.Read(ref messages), load);
     }
     finally
     {
@@ -181,4 +191,4 @@ internal enum Mode
     Backlog,
 }
 
-internal sealed record RunResult(TimeSpan Publish, TimeSpan Total, double EventsPerSecond, string LoadAverage);
+internal sealed record RunResult(TimeSpan Publish, TimeSpan Total, double EventsPerSecond, int Batches, int Messages, string LoadAverage);
