@@ -58,7 +58,7 @@ public static class AllocationBreakdown
             }
         }
 
-        return table.ToString();
+        return $"Event sizes: GET {host.GetEvent.Length:N0} B, PUT {host.PutEvent.Length:N0} B (with a {host.Token.Length}-character bearer token).{Environment.NewLine}{Environment.NewLine}{table}";
     }
 
     private static HttpApiRequest Read(byte[] @event)

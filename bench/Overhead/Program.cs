@@ -94,7 +94,7 @@ internal static class OverheadReport
         text.AppendLine(CultureInfo.InvariantCulture, $"- 1-minute load average {loadBefore} before, {loadAfter} after");
         text.AppendLine("- Command: `bench/run-overhead.sh` (BenchmarkDotNet 0.15.8, `[MemoryDiagnoser]`)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Job `{job.Id}`: in-process (InProcessEmitToolchain), every path run hot first (20,000 calls), then 1 launch, 6 warm-up and {iterations} measured iterations of {invocations:N0} invocations each, Release, workstation GC");
-        text.AppendLine("- Host: `Composition.BuildServiceProvider(settings, LogFormat.None, …)` with the in-memory event and read-model stores of tests/TestSupport, a broker that keeps nothing, and the local `JwtTokenService` (RS256 key file in a temporary directory). The event is an API Gateway HTTP API v2 request as a mobile client's arrives (about 0.9 KB for GET, 1.4 KB for PUT with its bearer token).");
+        text.AppendLine("- Host: `Composition.BuildServiceProvider(settings, LogFormat.None, …)` with the in-memory event and read-model stores of tests/TestSupport, a broker that keeps nothing, and the local `JwtTokenService` (RS256 key file in a temporary directory). The event is an API Gateway HTTP API v2 request as a mobile client's arrives (sizes below).");
         text.AppendLine("- Floor: `JsonSerializer.Deserialize(event, HttpApiRequest)` plus `SerializeToUtf8Bytes(response, HttpApiResponse)` of the response the function gave for that event, with the host's source-generated context.").AppendLine();
 
         var table = new MarkdownTable(2, "route", "benchmark", "mean (µs)", "median (µs)", "allocated (B/op)", "ratio to the group's first row (mean)");
