@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Net;
 using System.Text;
 using System.Text.Unicode;
@@ -41,7 +42,12 @@ public static class ApiGatewayMapping
             Method = request.RequestContext?.Http?.Method ?? string.Empty,
             Path = WithoutStage(NonEmptyPath(request.RawPath ?? request.RequestContext?.Http?.Path), request.RequestContext?.Stage),
             Headers = RequestHeaders.From(headers, null),
-            Query = request.RawQueryString is not null ? ParseQuery(request.RawQueryString) : Single(request.QueryStringParameters),
+            Query = request.RawQueryString switch
+            {
+                null => Single(request.QueryStringParameters),
+                "" => ReadOnlyDictionary<string, IReadOnlyList<string>>.Empty,
+                var raw => ParseQuery(raw),
+            },
             Body = request.Body,
             IsBase64Encoded = request.IsBase64Encoded,
             RequestId = NonEmpty(request.RequestContext?.RequestId) ?? invocationRequestId,
@@ -79,17 +85,19 @@ public static class ApiGatewayMapping
     /// <summary>Payload 2.0 has no multi-value headers: repeated ones are joined by commas, <c>Set-Cookie</c> goes to <c>cookies</c>.</summary>
     public static HttpApiResponse ToHttpApi(HttpResponseData response)
     {
+        // One pass, no grouping: this runs on every invocation (bench/Overhead counts its bytes).
         Dictionary<string, string>? headers = null;
         List<string>? cookies = null;
-        foreach (var group in response.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var (name, value) in response.Headers)
         {
-            if (group.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
             {
-                (cookies ??= []).AddRange(group.Select(h => h.Value));
+                (cookies ??= []).Add(value);
                 continue;
             }
 
-            (headers ??= new(StringComparer.OrdinalIgnoreCase))[group.Key] = string.Join(", ", group.Select(h => h.Value));
+            headers ??= new(response.Headers.Count, StringComparer.OrdinalIgnoreCase);
+            headers[name] = headers.TryGetValue(name, out var earlier) ? earlier + ", " + value : value;
         }
 
         var (body, base64) = EncodeBody(response.Body);
@@ -106,21 +114,25 @@ public static class ApiGatewayMapping
     /// <summary>Splits <c>a=1&amp;a=2&amp;b</c>, percent-decoding names and values (<c>+</c> is a space).</summary>
     public static Dictionary<string, IReadOnlyList<string>> ParseQuery(string rawQuery)
     {
-        var lists = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(rawQuery);
+        var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var pair in rawQuery.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             var name = WebUtility.UrlDecode(equals < 0 ? pair : pair[..equals]);
             var value = equals < 0 ? string.Empty : WebUtility.UrlDecode(pair[(equals + 1)..]);
-            if (!lists.TryGetValue(name, out var values))
+            if (parameters.TryGetValue(name, out var values))
             {
-                lists[name] = values = [];
+                // Every list in the map was made just below.
+                ((List<string>)values).Add(value);
             }
-
-            values.Add(value);
+            else
+            {
+                parameters[name] = new List<string>(1) { value };
+            }
         }
 
-        return lists.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
+        return parameters;
     }
 
     private static (string? Body, bool IsBase64) EncodeBody(byte[] body) =>

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace CleanCqrs.LambdaHost.Http;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class HttpRequestData
 
     /// <summary>Decoded query parameters; a repeated parameter has several values.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Query { get; init; } =
-        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        ReadOnlyDictionary<string, IReadOnlyList<string>>.Empty;
 
     public string? Body { get; init; }
 
@@ -29,24 +31,29 @@ public sealed class HttpRequestData
 /// <summary>Request headers: names compare case-insensitively, a name may carry several values.</summary>
 public sealed class RequestHeaders
 {
-    public static readonly RequestHeaders Empty = new(new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase));
+    public static readonly RequestHeaders Empty = new(new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase));
 
-    private readonly Dictionary<string, List<string>> _values;
+    // Arrays, not lists: almost every header has one value, and this is built on every request.
+    private readonly Dictionary<string, string[]> _values;
 
-    private RequestHeaders(Dictionary<string, List<string>> values) => _values = values;
+    private RequestHeaders(Dictionary<string, string[]> values) => _values = values;
 
     public IEnumerable<string> Names => _values.Keys;
 
     /// <summary>All values of the header joined by ", " (RFC 9110 section 5.3), or null when absent.</summary>
     public string? this[string name] =>
-        _values.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(", ", values) : null;
+        !_values.TryGetValue(name, out var values) || values.Length == 0 ? null
+        : values.Length == 1 ? values[0]
+        : string.Join(", ", values);
 
     /// <summary>How many field lines (values) the header arrived with.</summary>
-    public int Count(string name) => _values.TryGetValue(name, out var values) ? values.Count : 0;
+    public int Count(string name) => _values.TryGetValue(name, out var values) ? values.Length : 0;
 
     public static RequestHeaders From(IEnumerable<KeyValuePair<string, string?>>? singleValued, IEnumerable<KeyValuePair<string, List<string>?>>? multiValued)
     {
-        var values = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        // Sized up front: growing the map header by header reallocated it three times per request.
+        var capacity = multiValued is not null ? CountOf(multiValued) : singleValued is not null ? CountOf(singleValued) : 0;
+        var values = new Dictionary<string, string[]>(capacity, StringComparer.OrdinalIgnoreCase);
         if (multiValued is not null)
         {
             foreach (var (name, list) in multiValued)
@@ -68,18 +75,15 @@ public sealed class RequestHeaders
         return new RequestHeaders(values);
     }
 
-    private static void Add(Dictionary<string, List<string>> values, string name, string? value)
+    private static void Add(Dictionary<string, string[]> values, string name, string? value)
     {
         if (value is null)
         {
             return;
         }
 
-        if (!values.TryGetValue(name, out var list))
-        {
-            values[name] = list = [];
-        }
-
-        list.Add(value);
+        values[name] = values.TryGetValue(name, out var earlier) ? [.. earlier, value] : [value];
     }
+
+    private static int CountOf<T>(IEnumerable<T> items) => items.TryGetNonEnumeratedCount(out var count) ? count : 0;
 }

@@ -28,23 +28,36 @@ public sealed class HttpResponseData
         return values.Length == 0 ? null : string.Join(", ", values);
     }
 
-    public static HttpResponseData Empty(int statusCode) => new(statusCode, [], []);
+    public static HttpResponseData Empty(int statusCode) => new(statusCode, [], NewHeaders());
 
     public static HttpResponseData Json<T>(int statusCode, T value, JsonTypeInfo<T> typeInfo) =>
-        new(statusCode, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), [new("Content-Type", MediaTypes.Json)]);
+        new(statusCode, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), NewHeaders(new("Content-Type", MediaTypes.Json)));
 
     /// <summary>A body that is already JSON text (the JWKS document comes that way).</summary>
     public static HttpResponseData RawJson(int statusCode, byte[] utf8Json) =>
-        new(statusCode, utf8Json, [new("Content-Type", MediaTypes.Json)]);
+        new(statusCode, utf8Json, NewHeaders(new("Content-Type", MediaTypes.Json)));
 
     public static HttpResponseData Problem(ProblemDetails problem) =>
         new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, HttpJson.Context.ProblemDetails),
-            [new("Content-Type", MediaTypes.ProblemJson)]);
+            NewHeaders(new("Content-Type", MediaTypes.ProblemJson)));
 
     public HttpResponseData WithHeader(string name, string value)
     {
         _headers.Add(new(name, value));
         return this;
+    }
+
+    // Room for what a response usually gets (content type, ETag, caching, request and correlation
+    // ids), so the list is not regrown header by header on every request.
+    private static List<KeyValuePair<string, string>> NewHeaders(KeyValuePair<string, string>? first = null)
+    {
+        var headers = new List<KeyValuePair<string, string>>(6);
+        if (first is { } header)
+        {
+            headers.Add(header);
+        }
+
+        return headers;
     }
 }
 

@@ -2,6 +2,7 @@ using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Projections;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.LambdaHost.Lambda;
+using CleanCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;

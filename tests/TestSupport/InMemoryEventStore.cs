@@ -3,7 +3,7 @@ using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Domain.Common;
 
-namespace CleanCqrs.LambdaHost.Tests.Support;
+namespace CleanCqrs.TestSupport;
 
 /// <summary>An event store in memory with the port's contract: conditional append, snapshots, pending commits.</summary>
 public sealed class InMemoryEventStore : IEventStore

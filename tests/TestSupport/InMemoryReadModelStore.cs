@@ -1,6 +1,6 @@
 using CleanCqrs.Application.Common.Ports;
 
-namespace CleanCqrs.LambdaHost.Tests.Support;
+namespace CleanCqrs.TestSupport;
 
 public sealed class InMemoryReadModelStore<TModel> : IReadModelStore<TModel> where TModel : class, IReadModel
 {
