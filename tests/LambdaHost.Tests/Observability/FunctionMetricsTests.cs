@@ -12,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
+using CleanCqrs.TestSupport;
+
 namespace CleanCqrs.LambdaHost.Tests.Observability;
 
 /// <summary>
