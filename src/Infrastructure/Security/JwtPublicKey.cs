@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -46,6 +47,8 @@ public sealed class JwtPublicKey
     public int SignatureLength => modulus.Length;
 
     /// <summary>A copy of the public parameters (modulus and exponent only).</summary>
+    private readonly ConcurrentBag<RSA> verifiers = [];
+
     public RSAParameters Parameters => new() { Modulus = (byte[])modulus.Clone(), Exponent = (byte[])exponent.Clone() };
 
     /// <summary>Whether <paramref name="signature"/> is a valid RS256 signature of <paramref name="data"/>.</summary>
@@ -56,9 +59,14 @@ public sealed class JwtPublicKey
             return false;
         }
 
-        // A fresh instance per call: RSA objects are not documented as thread-safe, and importing a
-        // public key costs microseconds.
-        using var rsa = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = exponent });
+        // RSA objects are not documented as thread-safe, and importing the key costs ~100 µs (more than
+        // the verification itself), so each caller borrows an imported instance from a pool; the pool
+        // grows to the number of concurrent verifications and no further.
+        if (!verifiers.TryTake(out var rsa))
+        {
+            rsa = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = exponent });
+        }
+
         try
         {
             return rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -66,6 +74,10 @@ public sealed class JwtPublicKey
         catch (CryptographicException)
         {
             return false;
+        }
+        finally
+        {
+            verifiers.Add(rsa);
         }
     }
 
