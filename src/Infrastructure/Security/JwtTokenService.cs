@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -19,9 +20,14 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
     private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
+    /// <summary>How many verified tokens are remembered at most.</summary>
+    public const int MaxVerifiedTokens = 10_000;
+
     // Both depend only on the key, which does not change for the life of this instance.
     private string? headerSegment;
     private string? jwksJson;
+
+    private readonly ConcurrentDictionary<string, (TokenClaims Claims, DateTimeOffset Expires)> verified = new(StringComparer.Ordinal);
 
     public async ValueTask<IssuedToken> IssueAsync(TokenClaims claims, CancellationToken cancellationToken)
     {
@@ -45,6 +51,26 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
 
     public async ValueTask<TokenClaims?> ValidateAsync(string token, CancellationToken cancellationToken)
     {
+        // A client sends the same token with every request: a token already verified is looked up
+        // instead of verified again (an RSA verification costs more than the rest of a command). The key
+        // is the whole token, so a known signature with another payload is never a hit; expiry is
+        // checked on every hit.
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        if (verified.TryGetValue(token, out var known))
+        {
+            if (clock.GetUtcNow() - JwtOptions.ClockSkew <= known.Expires)
+            {
+                return known.Claims;
+            }
+
+            verified.TryRemove(token, out _);
+            return null;
+        }
+
         if (!TrySplit(token, out var signingInputLength, out var payloadStart, out var signatureStart))
         {
             return null;
@@ -72,9 +98,20 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
             return null;
         }
 
-        return AreAcceptableClaims(payload)
-            ? new TokenClaims(payload.Sub!, payload.Role!, payload.Country!)
-            : null;
+        if (!AreAcceptableClaims(payload) || !TryGetInstant(payload.Exp, out var expires))
+        {
+            return null;
+        }
+
+        var claims = new TokenClaims(payload.Sub!, payload.Role!, payload.Country!);
+        if (verified.Count >= MaxVerifiedTokens)
+        {
+            // Bounded: starting over is cheaper than tracking use, and only costs one verification per client.
+            verified.Clear();
+        }
+
+        verified[token] = (claims, expires);
+        return claims;
     }
 
     public async ValueTask<string> GetJwksJsonAsync(CancellationToken cancellationToken)

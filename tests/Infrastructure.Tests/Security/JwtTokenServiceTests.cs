@@ -268,6 +268,34 @@ public sealed class JwtTokenServiceTests
     }
 
     [Test]
+    public async Task A_token_validated_before_is_still_refused_once_it_expires()
+    {
+        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
+
+        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(1));
+
+        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public async Task A_validated_token_is_not_verified_again_but_its_signature_with_other_claims_is_still_refused()
+    {
+        var signing = new CountingKey(key);
+        var counting = new JwtTokenService(signing, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), clock);
+        var token = (await counting.IssueAsync(Claims, CancellationToken.None)).Token;
+        Assert.That(await counting.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
+        var lookups = signing.PublicKeyLookups;
+
+        Assert.That(await counting.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
+        Assert.That(signing.PublicKeyLookups, Is.EqualTo(lookups), "the second validation did not verify again");
+
+        var parts = token.Split('.');
+        var forged = Encode(Segment(token, 1).Replace("\"role\":\"org\"", "\"role\":\"admin\"", StringComparison.Ordinal));
+        Assert.That(await counting.ValidateAsync($"{parts[0]}.{forged}.{parts[2]}", CancellationToken.None), Is.Null);
+    }
+
+    [Test]
     public async Task Accepts_token_issued_up_to_30_seconds_ahead_of_this_clock()
     {
         var aheadClock = new FakeTimeProvider(Start + TimeSpan.FromSeconds(30));
@@ -522,5 +550,19 @@ public sealed class JwtTokenServiceTests
         var signingInput = Encode(headerJson) + "." + Encode(payloadJson);
         var signature = await key.SignAsync(Encoding.ASCII.GetBytes(signingInput), CancellationToken.None);
         return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
+
+    private sealed class CountingKey(IJwtSigningKey inner) : IJwtSigningKey
+    {
+        public int PublicKeyLookups { get; private set; }
+
+        public ValueTask<JwtPublicKey> GetPublicKeyAsync(CancellationToken cancellationToken)
+        {
+            PublicKeyLookups++;
+            return inner.GetPublicKeyAsync(cancellationToken);
+        }
+
+        public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            inner.SignAsync(data, cancellationToken);
     }
 }
