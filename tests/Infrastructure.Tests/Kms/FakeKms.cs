@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.KeyManagementService;
 using CleanCqrs.Infrastructure.Security.Kms;
+using CleanCqrs.TestSupport;
 
 namespace CleanCqrs.Infrastructure.Tests.Kms;
 
@@ -45,20 +45,15 @@ internal sealed class FakeKms : IDisposable
     // RSA instances are not documented as thread-safe, and the shared key serves concurrent requests.
     private static readonly Lock SigningGate = new();
 
-    private readonly HttpListener listener;
-    private readonly Task loop;
+    private readonly LoopbackHttpServer server;
 
-    public FakeKms()
-    {
-        (listener, Endpoint) = Listen();
-        loop = Task.Run(ServeAsync);
-    }
+    public FakeKms() => server = LoopbackHttpServer.Start(HandleAsync, concurrent: true);
 
     public static RSA SigningKey => SharedSigningKey.Value;
 
     public byte[] MacKey { get; } = RandomNumberGenerator.GetBytes(32);
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => server.Endpoint;
 
     public ConcurrentQueue<KmsCall> Calls { get; } = new();
 
@@ -89,61 +84,7 @@ internal sealed class FakeKms : IDisposable
 
     public IAmazonKeyManagementService CreateClient() => Settings().CreateClient();
 
-    public void Dispose()
-    {
-        listener.Close();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends with the listener's disposal exception; nothing to report.
-        }
-    }
-
-    private static (HttpListener, Uri) Listen()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-
-            var prefix = $"http://127.0.0.1:{port}/";
-            var candidate = new HttpListener();
-            candidate.Prefixes.Add(prefix);
-            try
-            {
-                candidate.Start();
-                return (candidate, new Uri(prefix));
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding; try another.
-                candidate.Close();
-            }
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
+    public void Dispose() => server.Dispose();
 
     private async Task HandleAsync(HttpListenerContext context)
     {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Specialized;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using CleanCqrs.TestSupport;
 
 namespace CleanCqrs.Infrastructure.Tests.Sns;
 
@@ -48,18 +48,14 @@ internal sealed record ScriptedResponse(int Status, string Body, bool Drop = fal
 /// </summary>
 internal sealed class FakeSnsServer : IAsyncDisposable
 {
-    private readonly HttpListener listener;
     private readonly ConcurrentQueue<ScriptedResponse> script = new();
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
-    private readonly Task loop;
+    private readonly LoopbackHttpServer server;
 
-    public FakeSnsServer()
-    {
-        (listener, Endpoint) = Start();
-        loop = Task.Run(ServeAsync);
-    }
+    // One request at a time, so scripted responses go out in the order the requests came in.
+    public FakeSnsServer() => server = LoopbackHttpServer.Start(AnswerAsync, concurrent: false);
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => server.Endpoint;
 
     public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
 
@@ -74,87 +70,38 @@ internal sealed class FakeSnsServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => server.DisposeAsync();
+
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        listener.Stop();
-        listener.Close();
-        try
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var recorded = new RecordedRequest(
+            context.Request.HttpMethod,
+            context.Request.Url!.AbsolutePath,
+            context.Request.Url.Query,
+            new NameValueCollection(context.Request.Headers),
+            body.ToArray());
+        requests.Enqueue(recorded);
+
+        var answer = script.TryDequeue(out var scripted) ? scripted : Success(recorded);
+        if (answer.Drop)
         {
-            await loop;
+            // A response cut off mid-body is what a reset connection looks like to the client.
+            context.Response.StatusCode = 200;
+            context.Response.ContentLength64 = 1000;
+            await context.Response.OutputStream.WriteAsync("<Publish"u8.ToArray());
+            await context.Response.OutputStream.FlushAsync();
+            context.Response.Abort();
+            return;
         }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-        {
-            // Stopping the listener ends the pending GetContextAsync this way.
-        }
-    }
 
-    private static (HttpListener Listener, Uri Endpoint) Start()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-
-            var prefix = $"http://127.0.0.1:{port}/";
-            var candidate = new HttpListener();
-            candidate.Prefixes.Add(prefix);
-            try
-            {
-                candidate.Start();
-                return (candidate, new Uri(prefix));
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                candidate.Close();
-            }
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var recorded = new RecordedRequest(
-                context.Request.HttpMethod,
-                context.Request.Url!.AbsolutePath,
-                context.Request.Url.Query,
-                new NameValueCollection(context.Request.Headers),
-                body.ToArray());
-            requests.Enqueue(recorded);
-
-            var answer = script.TryDequeue(out var scripted) ? scripted : Success(recorded);
-            if (answer.Drop)
-            {
-                // A response cut off mid-body is what a reset connection looks like to the client.
-                context.Response.StatusCode = 200;
-                context.Response.ContentLength64 = 1000;
-                await context.Response.OutputStream.WriteAsync("<Publish"u8.ToArray());
-                await context.Response.OutputStream.FlushAsync();
-                context.Response.Abort();
-                continue;
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(answer.Body);
-            context.Response.StatusCode = answer.Status;
-            context.Response.ContentType = "text/xml";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+        var bytes = Encoding.UTF8.GetBytes(answer.Body);
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = "text/xml";
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 
     private ScriptedResponse Success(RecordedRequest request)

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
+using CleanCqrs.TestSupport;
 
 namespace CleanCqrs.LambdaHost.Tests.Aot;
 
@@ -15,24 +15,18 @@ internal sealed class FakeRuntimeApiServer : IAsyncDisposable
 {
     private const string Prefix = "/2018-06-01/runtime/";
 
-    private readonly HttpListener _listener = new();
     private readonly Channel<(string RequestId, byte[] Event)> _invocations = Channel.CreateUnbounded<(string, byte[])>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Outcome>> _outcomes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _serving;
+    private readonly LoopbackHttpServer _server;
 
-    public FakeRuntimeApiServer()
-    {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
+    // /next blocks until an event is queued, so requests are answered concurrently.
+    public FakeRuntimeApiServer() => _server = LoopbackHttpServer.Start(AnswerAsync, concurrent: true);
 
     /// <summary>What <c>AWS_LAMBDA_RUNTIME_API</c> is set to.</summary>
     public string Address => $"127.0.0.1:{Port}";
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     /// <summary>A start-up failure the process reported, if any.</summary>
     public TaskCompletionSource<Outcome> InitError { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,43 +42,10 @@ internal sealed class FakeRuntimeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Cancelled first, so pending long polls end before the listener closes under them.
         await _stopping.CancelAsync();
-        _listener.Close();
-        try
-        {
-            await _serving;
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
-
+        await _server.DisposeAsync();
         _stopping.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            // /next blocks until an event is queued, so each request is answered on its own task.
-            _ = Task.Run(() => AnswerAsync(context));
-        }
     }
 
     private async Task AnswerAsync(HttpListenerContext context)
