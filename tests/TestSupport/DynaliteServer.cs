@@ -1,8 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace CleanCqrs.TestSupport;
 
@@ -15,13 +13,11 @@ public sealed class DynaliteServer : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private const int MaxOutputChars = 8_000;
 
-    private readonly Process process;
-    private readonly StringBuilder output;
+    private readonly ChildProcess process;
 
-    private DynaliteServer(Process process, StringBuilder output, Uri endpoint)
+    private DynaliteServer(ChildProcess process, Uri endpoint)
     {
         this.process = process;
-        this.output = output;
         Endpoint = endpoint;
     }
 
@@ -40,43 +36,35 @@ public sealed class DynaliteServer : IDisposable
         // A port found free can be taken before dynalite binds it; then start again on another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
-            var output = new StringBuilder();
-            var process = Launch(cli, port, output);
+            var port = LoopbackPort.Free();
+            var process = Launch(cli, port);
             try
             {
                 var endpoint = new Uri($"http://127.0.0.1:{port}/");
-                await WaitUntilListeningAsync(process, port, cancellationToken);
-                return new DynaliteServer(process, output, endpoint);
+                await WaitUntilListeningAsync(process.Process, port, cancellationToken);
+                return new DynaliteServer(process, endpoint);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Stop(process);
+                process.Dispose();
                 if (attempt == 3 || ex is TimeoutException)
                 {
                     throw new InvalidOperationException(
-                        $"dynalite did not start on 127.0.0.1:{port} ({ex.Message}). If its module is missing or broken, run `npm ci` in tools/dynalite. Output:\n{Captured(output)}",
+                        $"dynalite did not start on 127.0.0.1:{port} ({ex.Message}). If its module is missing or broken, run `npm ci` in tools/dynalite. Output:\n{Captured(process)}",
                         ex);
                 }
             }
         }
     }
 
-    public void Dispose()
-    {
-        Stop(process);
-        process.Dispose();
-    }
+    public void Dispose() => process.Dispose();
 
-    public override string ToString() => $"dynalite at {Endpoint} (output: {Captured(output)})";
+    public override string ToString() => $"dynalite at {Endpoint} (output: {Captured(process)})";
 
-    private static Process Launch(string cli, int port, StringBuilder output)
+    private static ChildProcess Launch(string cli, int port)
     {
         var start = new ProcessStartInfo("node")
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(cli)!,
         };
         foreach (var argument in new[] { cli, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--createTableMs", "20", "--deleteTableMs", "20" })
@@ -84,31 +72,7 @@ public sealed class DynaliteServer : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException("Node.js (`node` on the PATH) is needed to run dynalite for the DynamoDB tests.", ex);
-        }
-
-        DataReceivedEventHandler capture = (_, e) =>
-        {
-            lock (output)
-            {
-                if (e.Data is { } line && output.Length < MaxOutputChars)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        };
-        process.OutputDataReceived += capture;
-        process.ErrorDataReceived += capture;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return ChildProcess.Start(start, MaxOutputChars, "Node.js (`node` on the PATH) is needed to run dynalite for the DynamoDB tests.");
     }
 
     private static async Task WaitUntilListeningAsync(Process process, int port, CancellationToken cancellationToken)
@@ -148,37 +112,7 @@ public sealed class DynaliteServer : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
-    }
-
-    private static string Captured(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.Length == 0 ? "(none)" : output.ToString();
-        }
-    }
-
+    private static string Captured(ChildProcess process) => process.Output is { Length: > 0 } output ? output : "(none)";
     /// <summary>The directory holding CleanCqrs.sln, found upwards from the test assembly.</summary>
     private static string RepositoryRoot()
     {

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using CleanCqrs.LambdaHost.Tests.EndToEnd.Support;
+using CleanCqrs.TestSupport;
 
 namespace CleanCqrs.LambdaHost.Tests.EndToEnd;
 
@@ -24,7 +23,7 @@ public sealed class CommandLineServeTests(StoreUnderTest store)
         Task<int> running = null!;
         for (var attempt = 1; attempt <= 5; attempt++)
         {
-            var url = $"http://127.0.0.1:{FreeLoopbackPort()}";
+            var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
             running = Program.RunCommandLineAsync(["--urls", url, "--data-dir", data.Path], output, error, environment.Read, stop.Token);
             if (await ServingAsync(url, running))
             {
@@ -67,12 +66,5 @@ public sealed class CommandLineServeTests(StoreUnderTest store)
         }
 
         return false;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

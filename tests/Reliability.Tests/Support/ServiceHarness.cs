@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
@@ -12,6 +11,7 @@ using CleanCqrs.Infrastructure.Messaging;
 using CleanCqrs.LambdaHost;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Local;
+using CleanCqrs.TestSupport;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -228,7 +228,7 @@ public sealed class ServiceHarness : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var url = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+            var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
             _localMode = LocalMode.RunAsync(Provider, url, _stopping.Token);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -260,12 +260,5 @@ public sealed class ServiceHarness : IAsyncDisposable
             await _localMode;
             throw new InvalidOperationException("Local mode did not start listening.");
         }
-    }
-
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

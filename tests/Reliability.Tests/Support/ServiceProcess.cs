@@ -1,7 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
+using CleanCqrs.TestSupport;
 
 namespace CleanCqrs.Reliability.Tests.Support;
 
@@ -14,46 +13,33 @@ public sealed class ServiceProcess : IDisposable
     private const int MaxOutputChars = 20_000;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output;
+    private readonly ChildProcess _child;
 
-    private ServiceProcess(Process process, StringBuilder output, Uri baseUrl)
+    private ServiceProcess(ChildProcess child, Uri baseUrl)
     {
-        _process = process;
-        _output = output;
+        _child = child;
         BaseUrl = baseUrl;
     }
 
     public Uri BaseUrl { get; }
 
-    public int Id => _process.Id;
+    public int Id => _child.Process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _child.Output;
 
     /// <summary>Starts the service on a free loopback port and returns once it answers HTTP.</summary>
     public static async Task<ServiceProcess> StartAsync(string dataDirectory)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var baseUrl = new Uri($"http://127.0.0.1:{ServiceHarness.FreeLoopbackPort()}");
-            var output = new StringBuilder();
-            var process = Launch(baseUrl, dataDirectory, output);
-            var service = new ServiceProcess(process, output, baseUrl);
+            var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+            var service = new ServiceProcess(Launch(baseUrl, dataDirectory), baseUrl);
             try
             {
                 await service.WaitUntilServingAsync();
                 return service;
             }
-            catch (InvalidOperationException) when (attempt < 3 && process.HasExited)
+            catch (InvalidOperationException) when (attempt < 3 && service._child.Process.HasExited)
             {
                 // Most likely the port was taken between finding it free and binding it.
                 service.Dispose();
@@ -62,29 +48,9 @@ public sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>SIGKILL (on Linux <see cref="Process.Kill(bool)"/> sends it): no shutdown code runs.</summary>
-    public void KillHard()
-    {
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+    public void KillHard() => _child.Kill(TimeSpan.FromSeconds(10));
 
-        _process.WaitForExit(10_000);
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            KillHard();
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _child.Dispose();
 
     /// <summary>LambdaHost.dll as built for this test run: beside this assembly (a project reference), else the project's own output.</summary>
     public static string LambdaHostDll()
@@ -110,13 +76,10 @@ public sealed class ServiceProcess : IDisposable
         throw new FileNotFoundException($"LambdaHost.dll was found neither in {AppContext.BaseDirectory} nor in the repository's build output.");
     }
 
-    private static Process Launch(Uri baseUrl, string dataDirectory, StringBuilder output)
+    private static ChildProcess Launch(Uri baseUrl, string dataDirectory)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = dataDirectory,
         };
         foreach (var argument in new[] { LambdaHostDll(), "--urls", baseUrl.GetLeftPart(UriPartial.Authority), "--data-dir", dataDirectory })
@@ -134,31 +97,7 @@ public sealed class ServiceProcess : IDisposable
             }
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException("The dotnet host could not be started for the child service.", ex);
-        }
-
-        DataReceivedEventHandler capture = (_, e) =>
-        {
-            lock (output)
-            {
-                if (e.Data is { } line && output.Length < MaxOutputChars)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        };
-        process.OutputDataReceived += capture;
-        process.ErrorDataReceived += capture;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return ChildProcess.Start(start, MaxOutputChars, "The dotnet host could not be started for the child service.");
     }
 
     private async Task WaitUntilServingAsync()
@@ -167,9 +106,9 @@ public sealed class ServiceProcess : IDisposable
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (_child.Process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited with code {_process.ExitCode} before serving. Output:\n{Output}");
+                throw new InvalidOperationException($"The service exited with code {_child.Process.ExitCode} before serving. Output:\n{Output}");
             }
 
             try

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using CleanCqrs.Infrastructure;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.LambdaHost.Local;
+using CleanCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanCqrs.LambdaHost.Tests.EndToEnd.Support;
@@ -61,7 +61,7 @@ public sealed class LocalService : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var url = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+            var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
             var stopping = new CancellationTokenSource();
             var running = Task.Run(() => LocalMode.RunAsync(services, url, stopping.Token));
             var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
@@ -136,12 +136,5 @@ public sealed class LocalService : IAsyncDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
