@@ -23,17 +23,10 @@ public sealed class PublisherFaultTests(StoreKind store)
     [SetUp]
     public async Task StartAsync()
     {
-        _service = await ServiceHarness.StartAsync(new HarnessOptions
-        {
-            Store = store,
-            // Short, so the periodic sweeper races the requests that publish their own commits.
-            SweepInterval = TimeSpan.FromMilliseconds(200),
-            Configure = services =>
-            {
-                services.Decorate<ICommitPublisher>((inner, _) => _publisher = new FlakyCommitPublisher(inner, Seed, 0.3));
-                services.Decorate<IReadModelStore<OrgReadModel>>((inner, _) => _applied = new CountingReadModelStore<OrgReadModel>(inner));
-            },
-        });
+        _service = await FaultHarness.StartAsync(
+            store,
+            services => services.Decorate<ICommitPublisher>((inner, _) => _publisher = new FlakyCommitPublisher(inner, Seed, 0.3)),
+            applied => _applied = applied);
     }
 
     [TearDown]
@@ -43,11 +36,7 @@ public sealed class PublisherFaultTests(StoreKind store)
     public async Task A_flaky_broker_loses_no_acknowledged_write_and_every_commit_is_published_once_swept()
     {
         var commands = CommandLedger.Plan(Seed, Scale.Pick(200, 1_000), Scale.Pick(25, 100), "flaky-" + store.ToString().ToLowerInvariant());
-        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var orgId in commands.Select(c => c.OrgId).Distinct())
-        {
-            tokens[orgId] = await _service.TokenAsync(orgId);
-        }
+        var tokens = await _service.TokensAsync(commands);
 
         var outcomes = await CommandLedger.RunAsync(commands, parallelism: 8, async command =>
             CommandLedger.Outcome(command, await _service.SendAsync(command.ToRequest(tokens[command.OrgId]))));

@@ -27,16 +27,10 @@ public sealed class StoreFaultTests(StoreKind store)
     [SetUp]
     public async Task StartAsync()
     {
-        _service = await ServiceHarness.StartAsync(new HarnessOptions
-        {
-            Store = store,
-            SweepInterval = TimeSpan.FromMilliseconds(200),
-            Configure = services =>
-            {
-                services.Decorate<IEventStore>((inner, _) => _store = new FaultyEventStore(inner, Seed, 0.08));
-                services.Decorate<IReadModelStore<OrgReadModel>>((inner, _) => _applied = new CountingReadModelStore<OrgReadModel>(inner));
-            },
-        });
+        _service = await FaultHarness.StartAsync(
+            store,
+            services => services.Decorate<IEventStore>((inner, _) => _store = new FaultyEventStore(inner, Seed, 0.08)),
+            applied => _applied = applied);
     }
 
     [TearDown]
@@ -46,11 +40,7 @@ public sealed class StoreFaultTests(StoreKind store)
     public async Task Store_timeouts_answer_problem_5xx_never_a_false_2xx_and_lose_nothing_acknowledged()
     {
         var commands = CommandLedger.Plan(Seed, Scale.Pick(200, 1_000), Scale.Pick(25, 100), "stalled-" + store.ToString().ToLowerInvariant());
-        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var orgId in commands.Select(c => c.OrgId).Distinct())
-        {
-            tokens[orgId] = await _service.TokenAsync(orgId);
-        }
+        var tokens = await _service.TokensAsync(commands);
 
         var badReplies = new List<string>();
         var outcomes = await CommandLedger.RunAsync(commands, parallelism: 8, async command =>
