@@ -159,7 +159,7 @@ public sealed class InProcBroker : IDisposable
 
         if (accepted > 0)
         {
-            Interlocked.Exchange(ref published, NewSignal()).TrySetResult();
+            WakeConsumers();
         }
     }
 
@@ -268,7 +268,7 @@ public sealed class InProcBroker : IDisposable
             cancellationToken);
         if (released > 0)
         {
-            Interlocked.Exchange(ref published, NewSignal()).TrySetResult();
+            WakeConsumers();
         }
 
         return released;
@@ -449,6 +449,9 @@ public sealed class InProcBroker : IDisposable
         command.CommandText = sql;
         return command;
     }
+
+    /// <summary>Wakes every idle pump of this process: there is something to deliver.</summary>
+    private void WakeConsumers() => Interlocked.Exchange(ref published, NewSignal()).TrySetResult();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -14,6 +14,7 @@ public sealed class JwtPublicKey
 
     private readonly byte[] modulus;
     private readonly byte[] exponent;
+    private readonly ConcurrentBag<RSA> verifiers = [];
 
     public JwtPublicKey(RSAParameters parameters)
     {
@@ -47,8 +48,6 @@ public sealed class JwtPublicKey
     public int SignatureLength => modulus.Length;
 
     /// <summary>A copy of the public parameters (modulus and exponent only).</summary>
-    private readonly ConcurrentBag<RSA> verifiers = [];
-
     public RSAParameters Parameters => new() { Modulus = (byte[])modulus.Clone(), Exponent = (byte[])exponent.Clone() };
 
     /// <summary>Whether <paramref name="signature"/> is a valid RS256 signature of <paramref name="data"/>.</summary>
