@@ -28,5 +28,7 @@ if [ "$status" -eq 0 ] && [ "$projects" -eq 0 ]; then
   echo "no test results were found" >&2
   status=1
 fi
+# Name the failures again next to the summary, so they are not lost in a long log.
+grep -E '^ +Failed [A-Za-z_]' "$log" | sed 's/^ */failed: /' || true
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
