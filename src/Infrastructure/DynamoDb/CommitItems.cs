@@ -23,7 +23,8 @@ internal static class CommitItems
     /// <summary>Fixed width and UTC, so string order is time order (the pending index sorts on it).</summary>
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
-    public static Dictionary<string, AttributeValue> ToItem(Commit commit)
+    /// <param name="shardKey">The outbox shard of the commit's stream (<see cref="OutboxShards.KeyOf"/>).</param>
+    public static Dictionary<string, AttributeValue> ToItem(Commit commit, string shardKey)
     {
         var (snapshotType, snapshotJson) = SnapshotSerializer.Serialize(commit.Snapshot);
         var committedAt = Time(commit.CommittedAt);
@@ -36,7 +37,7 @@ internal static class CommitItems
             [SnapshotType] = Str(snapshotType),
             [Snapshot] = Str(Encoding.UTF8.GetString(snapshotJson)),
             [CommittedAt] = Str(committedAt),
-            [Pending] = Str(PendingMarker),
+            [PendingShard] = Str(shardKey),
             [PendingSince] = Str(PendingSinceKey(commit.CommittedAt, commit.ExpectedVersion + 1)),
         };
         ItemSize.Guard(item, $"The commit of {commit.StreamId} at version {commit.Version}");

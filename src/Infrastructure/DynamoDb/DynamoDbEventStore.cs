@@ -15,6 +15,12 @@ namespace CleanCqrs.Infrastructure.DynamoDb;
 /// The event store on one DynamoDB table (<see cref="EventsTable"/>): a command costs one Query
 /// (load), one conditional PutItem (append) and one UpdateItem (marked published).
 /// </summary>
+/// <remarks>
+/// The outbox backlog is spread over <see cref="OutboxShards"/> partitions of the keys-only
+/// <c>outbox-index</c>; the sweeper queries every shard at once, oldest first, and reads the commits
+/// it takes from the table. Tables created before the shards keep their <c>pending-index</c> until it
+/// is drained: it is queried too, as long as it exists.
+/// </remarks>
 public sealed class DynamoDbEventStore : IEventStore
 {
     /// <summary>Every placeholder used in an expression here; DynamoDB refuses names a request does not use.</summary>
@@ -26,27 +32,44 @@ public sealed class DynamoDbEventStore : IEventStore
         ["#events"] = Events,
         ["#snapshotType"] = SnapshotType,
         ["#snapshot"] = Snapshot,
-        ["#pending"] = Pending,
+        ["#pendingShard"] = PendingShard,
         ["#pendingSince"] = PendingSince,
+        ["#legacyPending"] = LegacyPending,
     };
+
+    /// <summary>Commits read from the table at once by the sweeper; it rarely has any to read.</summary>
+    private const int CommitReadsInParallel = 16;
 
     private readonly IAmazonDynamoDB client;
     private readonly string table;
     private readonly int? pageSize;
+    private readonly OutboxShards shards;
+
+    /// <summary>Where the next sweep looks beyond the configured shards (see <see cref="OutboxShards.MaxCount"/>).</summary>
+    private int probe = Random.Shared.Next();
+
+    /// <summary>Cleared for this process when DynamoDB says the table has no legacy index (new tables, drained upgrades).</summary>
+    private volatile bool legacyIndexMayExist = true;
 
     public DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbTableNames tables)
-        : this(client, tables, pageSize: null)
+        : this(client, tables, OutboxShards.Default)
+    {
+    }
+
+    public DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbTableNames tables, OutboxShards shards)
+        : this(client, tables, pageSize: null, shards)
     {
     }
 
     /// <param name="pageSize">Items per Query/Scan page; null leaves DynamoDB's 1 MB pages (tests make pages small).</param>
-    internal DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbTableNames tables, int? pageSize)
+    internal DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbTableNames tables, int? pageSize, OutboxShards? shards = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tables);
         this.client = client;
         table = tables.Events;
         this.pageSize = pageSize;
+        this.shards = shards ?? OutboxShards.Default;
     }
 
     public async ValueTask<LoadedStream<TState>> LoadAsync<TState>(string streamId, CancellationToken cancellationToken)
@@ -80,7 +103,7 @@ public sealed class DynamoDbEventStore : IEventStore
     public async ValueTask<bool> TryAppendAsync(Commit commit, CancellationToken cancellationToken)
     {
         CheckContiguous(commit);
-        var item = ToItem(commit);
+        var item = ToItem(commit, shards.KeyOf(commit.StreamId));
         try
         {
             await client.PutItemAsync(
@@ -193,21 +216,75 @@ public sealed class DynamoDbEventStore : IEventStore
 
     public async ValueTask<IReadOnlyList<Commit>> ReadPendingAsync(DateTimeOffset committedBefore, int max, CancellationToken cancellationToken)
     {
-        var commits = new List<Commit>();
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (max == 0)
+        {
+            return [];
+        }
+
+        var before = Time(committedBefore);
+        var backlogs = ShardsToSweep()
+            .Select(shard => ReadBacklogAsync(OutboxIndex, "#pendingShard", OutboxShards.Key(shard), before, max, cancellationToken))
+            .ToList();
+        if (legacyIndexMayExist)
+        {
+            backlogs.Add(ReadLegacyBacklogAsync(before, max, cancellationToken));
+        }
+
+        // Each shard comes back oldest first; merged, the oldest `max` of them all are taken. A stream
+        // lives in one shard, so its commits keep their order (pendingSince ends with the version).
+        var oldest = (await Task.WhenAll(backlogs))
+            .SelectMany(backlog => backlog)
+            .OrderBy(entry => entry.PendingSince, StringComparer.Ordinal)
+            .Take(max)
+            .ToArray();
+        var commits = new Commit?[oldest.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, oldest.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = CommitReadsInParallel, CancellationToken = cancellationToken },
+            async (i, ct) => commits[i] = oldest[i].Whole is { } whole ? ToCommit(whole) : await ReadPendingCommitAsync(oldest[i], ct));
+        return [.. commits.OfType<Commit>()];
+    }
+
+    /// <summary>Every configured shard, and one beyond them in rotation, where a larger setting may have left commits.</summary>
+    private IEnumerable<int> ShardsToSweep()
+    {
+        for (var shard = 0; shard < shards.Count; shard++)
+        {
+            yield return shard;
+        }
+
+        if (shards.Count < OutboxShards.MaxCount)
+        {
+            var beyond = (uint)Interlocked.Increment(ref probe) % (uint)(OutboxShards.MaxCount - shards.Count);
+            yield return shards.Count + (int)beyond;
+        }
+    }
+
+    private async Task<List<BacklogEntry>> ReadBacklogAsync(
+        string index, string partitionName, string partitionValue, string before, int max, CancellationToken cancellationToken)
+    {
+        var entries = new List<BacklogEntry>();
         var request = new QueryRequest
         {
             TableName = table,
-            IndexName = PendingIndex,
-            KeyConditionExpression = "#pending = :pending AND #pendingSince < :before",
-            ExpressionAttributeNames = Names("#pending", "#pendingSince"),
-            ExpressionAttributeValues = new() { [":pending"] = Str(PendingMarker), [":before"] = Str(Time(committedBefore)) },
+            IndexName = index,
+            KeyConditionExpression = $"{partitionName} = :partition AND #pendingSince < :before",
+            ExpressionAttributeNames = Names(partitionName, "#pendingSince"),
+            ExpressionAttributeValues = new() { [":partition"] = Str(partitionValue), [":before"] = Str(before) },
             ScanIndexForward = true,
         };
-        while (commits.Count < max)
+        while (entries.Count < max)
         {
-            request.Limit = Math.Min(max - commits.Count, pageSize ?? int.MaxValue);
+            request.Limit = Math.Min(max - entries.Count, pageSize ?? int.MaxValue);
             var page = await client.QueryAsync(request, cancellationToken);
-            commits.AddRange((page.Items ?? []).Select(ToCommit));
+            foreach (var item in page.Items ?? [])
+            {
+                // The keys-only index holds the table's keys and its own; the legacy index holds the whole commit.
+                var whole = index == LegacyPendingIndex ? item : null;
+                entries.Add(new BacklogEntry(item[PendingSince].S, item[StreamId].S, GetLong(item, Seq), whole));
+            }
+
             if (page.LastEvaluatedKey is not { Count: > 0 } next)
             {
                 break;
@@ -216,8 +293,45 @@ public sealed class DynamoDbEventStore : IEventStore
             request.ExclusiveStartKey = next;
         }
 
-        return commits;
+        return entries;
     }
+
+    private async Task<List<BacklogEntry>> ReadLegacyBacklogAsync(string before, int max, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadBacklogAsync(LegacyPendingIndex, "#legacyPending", LegacyPendingMarker, before, max, cancellationToken);
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "ValidationException"
+            && ex.Message.Contains("specified index", StringComparison.OrdinalIgnoreCase))
+        {
+            // A table created by this build, or an upgraded one whose legacy index was removed once drained.
+            legacyIndexMayExist = false;
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// The commit an index entry names, or null when it was published since the index was read (the
+    /// index lags the table, and the request that stored it may have just published it).
+    /// </summary>
+    private async Task<Commit?> ReadPendingCommitAsync(BacklogEntry entry, CancellationToken cancellationToken)
+    {
+        var response = await client.GetItemAsync(
+            new GetItemRequest
+            {
+                TableName = table,
+                Key = new() { [StreamId] = Str(entry.StreamId), [Seq] = Num(entry.Seq) },
+                ConsistentRead = true,
+            },
+            cancellationToken);
+        return response.Item is { Count: > 0 } item && (item.ContainsKey(PendingShard) || item.ContainsKey(LegacyPending))
+            ? ToCommit(item)
+            : null;
+    }
+
+    /// <summary>One pending commit as an outbox index lists it; <paramref name="Whole"/> when the index holds the whole item.</summary>
+    private readonly record struct BacklogEntry(string PendingSince, string StreamId, long Seq, Dictionary<string, AttributeValue>? Whole);
 
     public async ValueTask MarkPublishedAsync(string streamId, long version, CancellationToken cancellationToken)
     {
@@ -257,10 +371,11 @@ public sealed class DynamoDbEventStore : IEventStore
                 {
                     TableName = table,
                     Key = new() { [StreamId] = Str(streamId), [Seq] = Num(seq) },
-                    UpdateExpression = "REMOVE #pending, #pendingSince",
+                    // The legacy marker goes too: a commit stored before the shards leaves the old index.
+                    UpdateExpression = "REMOVE #pendingShard, #pendingSince, #legacyPending",
                     // Without the condition an UpdateItem on a missing key would create a stray item.
                     ConditionExpression = "attribute_exists(#stream) AND #version = :version",
-                    ExpressionAttributeNames = Names("#pending", "#pendingSince", "#stream", "#version"),
+                    ExpressionAttributeNames = Names("#pendingShard", "#pendingSince", "#legacyPending", "#stream", "#version"),
                     ExpressionAttributeValues = new() { [":version"] = Num(version) },
                 },
                 cancellationToken);

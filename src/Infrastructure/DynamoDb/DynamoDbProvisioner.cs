@@ -13,7 +13,9 @@ public static class DynamoDbProvisioner
 
     /// <summary>
     /// Idempotent: an existing table is left as it is (after checking that its keys are the ones this
-    /// build uses); a missing one is created and awaited until it and its indexes are active.
+    /// build uses), except that an index this build needs and the table lacks is added (a table from a
+    /// build before the sharded outbox gets its <c>outbox-index</c>); a missing table is created; both are
+    /// awaited until the table and its indexes are active.
     /// </summary>
     public static async Task EnsureTablesAsync(IAmazonDynamoDB client, DynamoDbTableNames names, CancellationToken cancellationToken)
     {
@@ -40,8 +42,13 @@ public static class DynamoDbProvisioner
                 }
                 else if (IsActive(table))
                 {
-                    CheckKeys(definition, table);
-                    return;
+                    if (MissingIndex(definition, table) is not { } missing)
+                    {
+                        CheckKeys(definition, table);
+                        return;
+                    }
+
+                    await AddIndexAsync(client, definition, missing, timeout.Token);
                 }
 
                 await Task.Delay(pollInterval, timeout.Token);
@@ -75,6 +82,58 @@ public static class DynamoDbProvisioner
         catch (ResourceInUseException)
         {
             // Another provisioner created it between our describe and create: wait for it like ours.
+        }
+    }
+
+    /// <summary>An index of the definition the table lacks, if its keys are otherwise the ones this build uses.</summary>
+    private static GlobalSecondaryIndex? MissingIndex(CreateTableRequest definition, TableDescription table) =>
+        SameKeys(definition.KeySchema, table.KeySchema)
+            ? (definition.GlobalSecondaryIndexes ?? []).FirstOrDefault(
+                wanted => !(table.GlobalSecondaryIndexes ?? []).Any(actual => actual.IndexName == wanted.IndexName))
+            : null;
+
+    /// <summary>DynamoDB builds one new index per request, backfilling it from the table's items.</summary>
+    private static async Task AddIndexAsync(
+        IAmazonDynamoDB client, CreateTableRequest definition, GlobalSecondaryIndex index, CancellationToken cancellationToken)
+    {
+        var keys = index.KeySchema.Select(k => k.AttributeName).ToHashSet(StringComparer.Ordinal);
+        UpdateTableResponse response;
+        try
+        {
+            response = await client.UpdateTableAsync(
+                new UpdateTableRequest
+                {
+                    TableName = definition.TableName,
+                    AttributeDefinitions = [.. definition.AttributeDefinitions.Where(a => keys.Contains(a.AttributeName))],
+                    GlobalSecondaryIndexUpdates =
+                    [
+                        new GlobalSecondaryIndexUpdate
+                        {
+                            Create = new CreateGlobalSecondaryIndexAction
+                            {
+                                IndexName = index.IndexName,
+                                KeySchema = index.KeySchema,
+                                Projection = index.Projection,
+                            },
+                        },
+                    ],
+                },
+                cancellationToken);
+        }
+        catch (AmazonDynamoDBException ex) when (ex is not ResourceNotFoundException)
+        {
+            // Local look-alikes refuse an on-demand index without provisioned throughput.
+            throw new InvalidOperationException(
+                $"DynamoDB table {definition.TableName} has no index {index.IndexName} and the endpoint did not add it ({ex.Message}); "
+                + "create the table anew (a local server) or deploy deploy/template.yaml (AWS).", ex);
+        }
+
+        if (!(response.TableDescription?.GlobalSecondaryIndexes ?? []).Any(i => i.IndexName == index.IndexName))
+        {
+            // Some local DynamoDB look-alikes accept the request and ignore it; waiting would never end.
+            throw new InvalidOperationException(
+                $"DynamoDB table {definition.TableName} has no index {index.IndexName} and the endpoint did not add it; "
+                + "create the table anew (a local server) or deploy deploy/template.yaml (AWS).");
         }
     }
 

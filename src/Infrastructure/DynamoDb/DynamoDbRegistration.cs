@@ -13,14 +13,19 @@ public static class DynamoDbRegistration
     /// and one <see cref="IAmazonDynamoDB"/> client per process (from <see cref="DynamoDbClientFactory"/>,
     /// unless one is registered already).
     /// </summary>
-    /// <param name="environment">Where the client's settings are read (default: the process environment).</param>
+    /// <param name="environment">
+    /// Where the client's settings and <c>OUTBOX_SHARDS</c> are read (default: the process environment);
+    /// a malformed <c>OUTBOX_SHARDS</c> fails here, at start.
+    /// </param>
     public static IServiceCollection AddDynamoDbStore(
         this IServiceCollection services, DynamoDbTableNames names, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(names);
+        var shards = OutboxShards.FromEnvironment(environment);
         services.AddSingleton(names);
+        services.AddSingleton(shards);
         services.TryAddSingleton<IAmazonDynamoDB>(_ => DynamoDbClientFactory.Create(environment));
-        services.AddSingleton<IEventStore>(sp => new DynamoDbEventStore(sp.GetRequiredService<IAmazonDynamoDB>(), names));
+        services.AddSingleton<IEventStore>(sp => new DynamoDbEventStore(sp.GetRequiredService<IAmazonDynamoDB>(), names, shards));
         // One line per read model type: closed registrations, no open generics to instantiate at run time (AOT).
         services.AddSingleton<IReadModelStore<OrgReadModel>>(
             sp => new DynamoDbReadModelStore<OrgReadModel>(sp.GetRequiredService<IAmazonDynamoDB>(), names));

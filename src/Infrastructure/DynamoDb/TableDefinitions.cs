@@ -30,11 +30,14 @@ public static class TableDefinitions
 /// put fails. Keyed by the version after the commit, a one-event and a two-event writer at the same
 /// V would write different keys and both succeed.
 /// <para/>
-/// A commit waiting for publication carries <c>pending</c> = "1" and <c>pendingSince</c> (its commit
-/// time as fixed-width UTC, then "#" and its zero-padded seq, so it sorts by time and then version);
-/// both are removed once it is published, so the <c>pending-index</c> GSI holds only the outbox
-/// backlog that the sweeper reads.
-/// </remarks>
+/// A commit waiting for publication carries <c>pendingShard</c> (its stream's outbox shard, see
+/// <see cref="OutboxShards"/>) and <c>pendingSince</c> (its commit time as fixed-width UTC, then "#" and
+/// its zero-padded seq, so it sorts by time and then version); both are removed once it is published,
+/// so the <c>outbox-index</c> GSI holds only the outbox backlog, spread over as many partitions as there
+/// are shards, and projects only keys (the sweeper reads the commits it publishes from the table).
+/// Commits stored by builds before the shards carry <c>pending</c> = "1" instead and sit in the
+/// <c>pending-index</c> of tables created then; the sweeper drains that index as long as it exists.
+/// /// </remarks>
 public static class EventsTable
 {
     public const string StreamId = "streamId";
@@ -52,12 +55,38 @@ public static class EventsTable
     public const string Snapshot = "snapshot";
 
     public const string CommittedAt = "committedAt";
-    public const string Pending = "pending";
-    public const string PendingSince = "pendingSince";
-    public const string PendingIndex = "pending-index";
 
-    /// <summary>The value of <see cref="Pending"/>: the index has one partition, the backlog is small.</summary>
-    public const string PendingMarker = "1";
+    /// <summary>The outbox shard of a pending commit (S, "0" to "63"); absent once published.</summary>
+    public const string PendingShard = "pendingShard";
+
+    public const string PendingSince = "pendingSince";
+
+    /// <summary>The outbox backlog, keyed by shard and <see cref="PendingSince"/>; keys only.</summary>
+    public const string OutboxIndex = "outbox-index";
+
+    /// <summary>The pending marker of builds before the shards: "1" on every pending commit.</summary>
+    public const string LegacyPending = "pending";
+
+    /// <summary>The one-partition backlog index of builds before the shards (projection ALL).</summary>
+    public const string LegacyPendingIndex = "pending-index";
+
+    public const string LegacyPendingMarker = "1";
+
+    /// <summary>
+    /// The index of tables created before the shards, exactly as those builds declared it: a stack being
+    /// upgraded keeps it until the sweeper has drained it (deploy/template.yaml, parameter
+    /// <c>KeepLegacyPendingIndex</c>); new tables never have it.
+    /// </summary>
+    public static GlobalSecondaryIndex LegacyIndex() => new()
+    {
+        IndexName = LegacyPendingIndex,
+        KeySchema =
+        [
+            new KeySchemaElement(LegacyPending, KeyType.HASH),
+            new KeySchemaElement(PendingSince, KeyType.RANGE),
+        ],
+        Projection = new Projection { ProjectionType = ProjectionType.ALL },
+    };
 
     public static CreateTableRequest Definition(string tableName) => new()
     {
@@ -72,21 +101,22 @@ public static class EventsTable
         [
             new AttributeDefinition(StreamId, ScalarAttributeType.S),
             new AttributeDefinition(Seq, ScalarAttributeType.N),
-            new AttributeDefinition(Pending, ScalarAttributeType.S),
+            new AttributeDefinition(PendingShard, ScalarAttributeType.S),
             new AttributeDefinition(PendingSince, ScalarAttributeType.S),
         ],
         GlobalSecondaryIndexes =
         [
             new GlobalSecondaryIndex
             {
-                IndexName = PendingIndex,
+                IndexName = OutboxIndex,
                 KeySchema =
                 [
-                    new KeySchemaElement(Pending, KeyType.HASH),
+                    new KeySchemaElement(PendingShard, KeyType.HASH),
                     new KeySchemaElement(PendingSince, KeyType.RANGE),
                 ],
-                // The sweeper republishes straight from the index: it needs the events, not a second read.
-                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                // Keys only: an index write then costs one write unit whatever the commit's size, and
+                // the sweeper, which publishes rarely, reads the commits it needs from the table.
+                Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY },
             },
         ],
     };

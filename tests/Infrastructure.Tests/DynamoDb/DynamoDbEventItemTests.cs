@@ -38,7 +38,8 @@ public sealed class DynamoDbEventItemTests
         Assert.That(item![EventsTable.Version].N, Is.EqualTo("4"));
         Assert.That(item[EventsTable.Events].L, Has.Count.EqualTo(3));
         Assert.That(item[EventsTable.SnapshotType].S, Is.EqualTo("OrgState.v1"));
-        Assert.That(item[EventsTable.Pending].S, Is.EqualTo(EventsTable.PendingMarker));
+        Assert.That(item[EventsTable.PendingShard].S, Is.EqualTo(OutboxShards.Default.KeyOf(stream)));
+        Assert.That(item.Keys, Has.No.Member(EventsTable.LegacyPending), "new commits stay out of the legacy one-partition index");
         Assert.That(await GetItemAsync(stream, seq: 4), Is.Null);
     }
 
@@ -51,7 +52,7 @@ public sealed class DynamoDbEventItemTests
         await store.MarkPublishedAsync(stream, 2, CancellationToken.None);
 
         var item = await GetItemAsync(stream, seq: 1);
-        Assert.That(item!.Keys, Has.No.Member(EventsTable.Pending).And.No.Member(EventsTable.PendingSince));
+        Assert.That(item!.Keys, Has.No.Member(EventsTable.PendingShard).And.No.Member(EventsTable.PendingSince));
     }
 
     [Test]

@@ -31,7 +31,7 @@ public sealed class DynamoDbProvisionerTests
     }
 
     [Test]
-    public async Task The_events_table_has_the_stream_key_and_the_sparse_pending_index()
+    public async Task The_events_table_has_the_stream_key_and_the_sparse_keys_only_outbox_index()
     {
         var names = DynamoDbTestServer.UniqueTableNames();
         await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None);
@@ -41,8 +41,9 @@ public sealed class DynamoDbProvisionerTests
 
         Assert.That(events.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "streamId:HASH", "seq:RANGE" }));
         var index = events.GlobalSecondaryIndexes.Single();
-        Assert.That(index.IndexName, Is.EqualTo("pending-index"));
-        Assert.That(index.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "pending:HASH", "pendingSince:RANGE" }));
+        Assert.That(index.IndexName, Is.EqualTo("outbox-index"));
+        Assert.That(index.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "pendingShard:HASH", "pendingSince:RANGE" }));
+        Assert.That(index.Projection.ProjectionType, Is.EqualTo(ProjectionType.KEYS_ONLY), "an index write costs one unit whatever the commit's size");
         Assert.That(index.IndexStatus, Is.EqualTo(IndexStatus.ACTIVE));
         Assert.That(readModels.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"), Is.EqualTo(new[] { "pk:HASH" }));
     }
@@ -71,7 +72,26 @@ public sealed class DynamoDbProvisionerTests
         var thrown = Assert.ThrowsAsync<InvalidOperationException>(
             async () => await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None));
 
-        Assert.That(thrown!.Message, Does.Contain(names.Events).And.Contain("pending-index"));
+        Assert.That(thrown!.Message, Does.Contain(names.Events).And.Contain("outbox-index"));
+    }
+
+    [Test]
+    public async Task A_table_without_the_outbox_index_on_an_endpoint_that_cannot_add_one_is_reported_without_waiting()
+    {
+        // dynalite accepts UpdateTable with a new index and ignores it; real DynamoDB builds it.
+        var names = DynamoDbTestServer.UniqueTableNames();
+        var legacy = EventsTable.Definition(names.Events);
+        legacy.AttributeDefinitions = [.. legacy.AttributeDefinitions.Where(a => a.AttributeName != EventsTable.PendingShard),
+            new AttributeDefinition(EventsTable.LegacyPending, ScalarAttributeType.S)];
+        legacy.GlobalSecondaryIndexes = [EventsTable.LegacyIndex()];
+        await client.CreateTableAsync(legacy);
+
+        // Cancelled (a different exception) if it waited for the index instead of saying so.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(
+            async () => await DynamoDbProvisioner.EnsureTablesAsync(client, names, deadline.Token));
+
+        Assert.That(thrown!.Message, Does.Contain(names.Events).And.Contain("outbox-index").And.Contain("did not add it"));
     }
 
     private async Task<TableDescription> DescribeAsync(string table) =>

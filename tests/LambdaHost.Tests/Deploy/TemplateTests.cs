@@ -55,7 +55,7 @@ public sealed partial class TemplateTests
     public void Every_reference_names_a_resource_or_parameter_of_the_template()
     {
         var known = Template.Resources.Keys.Concat(Template.Parameters.Keys).Append("AWS::StackName").Append("AWS::Region")
-            .Append("AWS::AccountId").Append("AWS::Partition").ToHashSet(StringComparer.Ordinal);
+            .Append("AWS::AccountId").Append("AWS::Partition").Append("AWS::NoValue").ToHashSet(StringComparer.Ordinal);
         var dangling = References(Template.Root["Resources"]).Where(r => !known.Contains(r)).Distinct().ToList();
         Assert.That(dangling, Is.Empty);
     }
@@ -89,11 +89,11 @@ public sealed partial class TemplateTests
     private static void AssertTable(Resource table, CreateTableRequest definition)
     {
         Assert.That(table.Text("BillingMode"), Is.EqualTo(definition.BillingMode.Value), $"{table.Name} billing");
-        Assert.That(Attributes(table["AttributeDefinitions"]),
+        Assert.That(Attributes(WithDefaults(table["AttributeDefinitions"])),
             Is.EquivalentTo(definition.AttributeDefinitions.Select(a => (a.AttributeName, a.AttributeType.Value))), $"{table.Name} attributes");
         Assert.That(KeySchema(table["KeySchema"]), Is.EqualTo(definition.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value))), $"{table.Name} key");
 
-        var indexes = Cfn.List(table["GlobalSecondaryIndexes"]).Select(i => Cfn.Map(i)!).ToList();
+        var indexes = WithDefaults(table["GlobalSecondaryIndexes"]).Select(i => Cfn.Map(i)!).ToList();
         var expected = definition.GlobalSecondaryIndexes ?? [];
         Assert.That(indexes.Select(i => (string)i["IndexName"]!), Is.EquivalentTo(expected.Select(i => i.IndexName)), $"{table.Name} indexes");
         foreach (var index in expected)
@@ -101,6 +101,92 @@ public sealed partial class TemplateTests
             var declared = indexes.Single(i => (string)i["IndexName"]! == index.IndexName);
             Assert.That(KeySchema(declared["KeySchema"]), Is.EqualTo(index.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value))), index.IndexName);
             Assert.That(Cfn.Map(declared["Projection"])!["ProjectionType"], Is.EqualTo(index.Projection.ProjectionType.Value), index.IndexName);
+        }
+    }
+
+    /// <summary>A list with its <c>Fn::If</c> entries decided by the condition's default (false: a new stack).</summary>
+    private static List<object?> WithDefaults(object? list, bool keepLegacyPendingIndex = false) =>
+        [.. Cfn.List(list)
+            .Select(entry => Cfn.Map(entry) is { Count: 1 } map && map.TryGetValue("Fn::If", out var branches)
+                ? Decide(Cfn.List(branches), keepLegacyPendingIndex)
+                : entry)
+            .Where(entry => !Cfn.IsRef(entry, "AWS::NoValue"))];
+
+    private static object? Decide(List<object?> branches, bool keepLegacyPendingIndex)
+    {
+        Assert.That(branches, Has.Count.EqualTo(3));
+        Assert.That(branches[0], Is.EqualTo("KeepLegacyPendingIndex"), "the only condition of the template");
+        return keepLegacyPendingIndex ? branches[1] : branches[2];
+    }
+
+    [Test]
+    public void An_upgraded_stack_keeps_the_legacy_pending_index_only_while_asked_to()
+    {
+        var table = Template["EventsTable"];
+        var parameter = Cfn.Map(Template.Parameters["KeepLegacyPendingIndex"])!;
+        Assert.That(parameter["Default"], Is.EqualTo("false"), "a new stack never has it");
+        Assert.That(Cfn.List(parameter["AllowedValues"]), Is.EquivalentTo(new[] { "true", "false" }));
+        var condition = Cfn.List(Cfn.Map(Cfn.Map(Template.Root["Conditions"])!["KeepLegacyPendingIndex"])!["Fn::Equals"]);
+        Assert.That(Cfn.IsRef(condition[0], "KeepLegacyPendingIndex") && Equals(condition[1], "true"), Is.True);
+
+        var definition = EventsTable.Definition("events");
+        var legacy = EventsTable.LegacyIndex();
+        var indexes = WithDefaults(table["GlobalSecondaryIndexes"], keepLegacyPendingIndex: true).Select(i => Cfn.Map(i)!).ToList();
+        Assert.That(indexes.Select(i => (string)i["IndexName"]!), Is.EquivalentTo(new[] { EventsTable.OutboxIndex, EventsTable.LegacyPendingIndex }));
+        var declared = indexes.Single(i => (string)i["IndexName"]! == EventsTable.LegacyPendingIndex);
+        Assert.That(KeySchema(declared["KeySchema"]), Is.EqualTo(legacy.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value))),
+            "exactly as the build before the shards declared it, or CloudFormation would replace it");
+        Assert.That(Cfn.Map(declared["Projection"])!["ProjectionType"], Is.EqualTo("ALL"));
+        Assert.That(Attributes(WithDefaults(table["AttributeDefinitions"], keepLegacyPendingIndex: true)),
+            Is.EquivalentTo(definition.AttributeDefinitions.Select(a => (a.AttributeName, a.AttributeType.Value)).Append((EventsTable.LegacyPending, "S"))));
+    }
+
+    [Test]
+    public void The_outbox_shard_count_is_a_parameter_the_function_reads_within_the_codes_bounds()
+    {
+        var parameter = Cfn.Map(Template.Parameters["OutboxShards"])!;
+        Assert.That(Cfn.IsRef(Environment[OutboxShards.Setting], "OutboxShards"), Is.True);
+        Assert.That(Convert.ToInt32(parameter["Default"], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(OutboxShards.DefaultCount));
+        Assert.That(Convert.ToInt32(parameter["MinValue"], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(1));
+        Assert.That(Convert.ToInt32(parameter["MaxValue"], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(OutboxShards.MaxCount));
+    }
+
+    [Test]
+    public void The_topic_is_high_throughput_FIFO_with_deduplication_per_message_group()
+    {
+        Assert.That(Template["EventsTopic"].Text("FifoThroughputScope"), Is.EqualTo("MessageGroup"));
+    }
+
+    [Test]
+    public void The_queue_is_high_throughput_FIFO_with_deduplication_and_quota_per_message_group()
+    {
+        var queue = Template["EventsQueue"];
+        Assert.That(queue.Text("DeduplicationScope"), Is.EqualTo("messageGroup"));
+        Assert.That(queue.Text("FifoThroughputLimit"), Is.EqualTo("perMessageGroupId"), "AWS requires messageGroup deduplication with it");
+    }
+
+    [Test]
+    public void The_event_source_mappings_concurrency_is_capped_by_a_parameter()
+    {
+        var scaling = Cfn.Map(Template["EventsQueueMapping"]["ScalingConfig"])!;
+        Assert.That(Cfn.IsRef(scaling["MaximumConcurrency"], "EventsMaxConcurrency"), Is.True);
+        var parameter = Cfn.Map(Template.Parameters["EventsMaxConcurrency"])!;
+        Assert.That(Convert.ToInt32(parameter["MinValue"], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(2), "Lambda's lowest maximum concurrency");
+        Assert.That(Convert.ToInt32(parameter["MaxValue"], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(1000), "Lambda's highest");
+        Assert.That(Convert.ToInt32(parameter["Default"], System.Globalization.CultureInfo.InvariantCulture), Is.InRange(2, 1000));
+    }
+
+    [Test]
+    public void The_HTTP_APIs_default_route_is_throttled_by_parameters()
+    {
+        var settings = Cfn.Map(Template["HttpApiStage"]["DefaultRouteSettings"])!;
+        Assert.That(Cfn.IsRef(settings["ThrottlingRateLimit"], "ApiThrottlingRateLimit"), Is.True);
+        Assert.That(Cfn.IsRef(settings["ThrottlingBurstLimit"], "ApiThrottlingBurstLimit"), Is.True);
+        foreach (var name in new[] { "ApiThrottlingRateLimit", "ApiThrottlingBurstLimit" })
+        {
+            var parameter = Cfn.Map(Template.Parameters[name])!;
+            Assert.That(parameter["Type"], Is.EqualTo("Number"), name);
+            Assert.That(Convert.ToInt32(parameter["Default"], System.Globalization.CultureInfo.InvariantCulture), Is.Positive, name);
         }
     }
 
@@ -252,7 +338,7 @@ public sealed partial class TemplateTests
     [
         ServiceSettings.StoreSetting, ServiceSettings.BrokerSetting, ServiceSettings.SecuritySetting, ServiceSettings.DeliverySetting,
         ServiceSettings.TokenIssuerSetting, ServiceSettings.TokenLifetimeSetting, ServiceSettings.OtpTtlSetting, ServiceSettings.MaxReceiveCountSetting,
-        DynamoDbTableNames.EventsSetting, DynamoDbTableNames.ReadModelsSetting,
+        DynamoDbTableNames.EventsSetting, DynamoDbTableNames.ReadModelsSetting, OutboxShards.Setting,
         SnsSettings.EventsTopicArnSetting,
         KmsSettings.JwtKeySetting, KmsSettings.OtpKeySetting,
         SmtpSettings.HostSetting, SmtpSettings.PortSetting, SmtpSettings.SecuritySetting,
@@ -384,8 +470,10 @@ public sealed partial class TemplateTests
 
         Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "EventsTable")), Is.EquivalentTo(events));
         Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "ReadModelsTable")), Is.EquivalentTo(readModels));
-        Assert.That(ActionsOn(r => Cfn.Sub(r) == $"${{EventsTable.Arn}}/index/{EventsTable.PendingIndex}"), Is.EquivalentTo(new[] { "dynamodb:Query" }),
-            "the sweeper queries the pending index");
+        Assert.That(ActionsOn(r => Cfn.Sub(r) == $"${{EventsTable.Arn}}/index/{EventsTable.OutboxIndex}"), Is.EquivalentTo(new[] { "dynamodb:Query" }),
+            "the sweeper queries the outbox index");
+        Assert.That(ActionsOn(r => Cfn.Sub(r) == $"${{EventsTable.Arn}}/index/{EventsTable.LegacyPendingIndex}"), Is.EquivalentTo(new[] { "dynamodb:Query" }),
+            "and drains the index of builds before the shards while it exists");
     }
 
     [Test]
