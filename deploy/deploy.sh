@@ -6,6 +6,7 @@
 # Needs: the AWS CLI v2 with credentials, the .NET 10 SDK, clang and zlib1g-dev (Native AOT), zip.
 # SMTP settings come from the environment: SMTP_HOST SMTP_USERNAME SMTP_PASSWORD SMTP_FROM
 # (optional SMTP_PORT, default 587, and SMTP_SECURITY, default starttls).
+# STACK_PARAMETERS adds template parameters, e.g. STACK_PARAMETERS="OutboxShards=32 KeepLegacyPendingIndex=true".
 # docs/operations.md describes the stack, its metrics and alarms, and how to run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +38,8 @@ aws cloudformation deploy \
   --parameter-overrides \
     CodeS3Bucket="$bucket" CodeS3Key="$key" Architecture="$arch" \
     SmtpHost="$SMTP_HOST" SmtpPort="${SMTP_PORT:-587}" SmtpSecurity="${SMTP_SECURITY:-starttls}" \
-    SmtpUsername="$SMTP_USERNAME" SmtpPassword="$SMTP_PASSWORD" SmtpFrom="$SMTP_FROM"
+    SmtpUsername="$SMTP_USERNAME" SmtpPassword="$SMTP_PASSWORD" SmtpFrom="$SMTP_FROM" \
+    ${STACK_PARAMETERS:-}
 
 aws cloudformation describe-stacks --stack-name "$stack" \
   --query "Stacks[0].Outputs[?OutputKey=='ApiUrl'].OutputValue" --output text

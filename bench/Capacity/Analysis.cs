@@ -20,7 +20,7 @@ public static class Analysis
 
         report.AppendLine(CultureInfo.InvariantCulture, $"### OUTBOX_SHARDS = {shards}").AppendLine();
         var perCommand = new MarkdownTable(2, "what", "times", "requests each", "table RCU each (reported)", "table WCU each (reported)",
-            "outbox-index WCU each (keys only, derived)", "seed pending-index WCU each (ALL, derived)", "events item bytes (median / max)");
+            "outbox-index WCU each (keys only, derived)", "seed pending-index WCU each (ALL, derived)", "events item bytes (median / max)", "of which keys + events (bytes, median)");
         foreach (var (label, count) in occurrences.OrderBy(o => o.Key.StartsWith("projection", StringComparison.Ordinal)).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
             var mine = requests.Where(r => r.Label == label).ToList();
@@ -32,9 +32,13 @@ public static class Analysis
             var legacy = derived.Where(d => d.Label == label).Sum(d => ItemSizes.WriteUnits(d.FullSize));
             var sizes = mine.Where(r => r.Operation == "PutItem" && r.Table == eventsTable && r.Request["Item"] is JsonObject)
                 .Select(r => (double)ItemSizes.Of((JsonObject)r.Request["Item"]!)).ToList();
+            // What the seed's one-item-per-event layout would store: the keys and the event, no snapshot, no outbox marker.
+            var eventOnly = mine.Where(r => r.Operation == "PutItem" && r.Table == eventsTable && r.Request["Item"] is JsonObject)
+                .Select(r => (double)ItemSizes.Of((JsonObject)r.Request["Item"]!, [EventsTable.StreamId, EventsTable.Seq, EventsTable.Events])).ToList();
             perCommand.Add(label, count.ToString(CultureInfo.InvariantCulture), ops.Length == 0 ? "none" : ops,
                 Each(reads, count), Each(writes, count), Each(index, count), Each(legacy, count),
-                sizes.Count == 0 ? "–" : $"{Summary.Of(sizes).Median:F0} / {sizes.Max():F0}");
+                sizes.Count == 0 ? "–" : $"{Summary.Of(sizes).Median:F0} / {sizes.Max():F0}",
+                eventOnly.Count == 0 ? "–" : $"{Summary.Of(eventOnly).Median:F0}");
         }
 
         report.AppendLine(perCommand.ToString()).AppendLine();

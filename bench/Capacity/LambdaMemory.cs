@@ -69,6 +69,7 @@ public static class LambdaMemory
         await using (var session = FunctionSession.Create(command, directory, environment))
         {
             session.Start();
+            await session.ExpectAsync(SignalKind.NextRequested, TimeSpan.FromSeconds(60));
             for (var i = 0; i < iterations; i++)
             {
                 var (subject, token) = tokens[i];
@@ -117,6 +118,7 @@ public static class LambdaMemory
         var started = Stopwatch.GetTimestamp();
         var response = await session.InvokeAsync(payload, InvocationTimeout);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await session.ExpectAsync(SignalKind.NextRequested, InvocationTimeout);
         var status = (int?)JsonNode.Parse(response.Body)?["statusCode"] ?? 0;
         if (status is < 200 or >= 300)
         {
