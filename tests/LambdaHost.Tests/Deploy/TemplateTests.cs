@@ -115,7 +115,7 @@ public sealed partial class TemplateTests
     private static object? Decide(List<object?> branches, bool keepLegacyPendingIndex)
     {
         Assert.That(branches, Has.Count.EqualTo(3));
-        Assert.That(branches[0], Is.EqualTo("KeepLegacyPendingIndex"), "the only condition of the template");
+        Assert.That(branches[0], Is.EqualTo("LegacyPendingIndexKept"), "the only condition of the template");
         return keepLegacyPendingIndex ? branches[1] : branches[2];
     }
 
@@ -126,7 +126,7 @@ public sealed partial class TemplateTests
         var parameter = Cfn.Map(Template.Parameters["KeepLegacyPendingIndex"])!;
         Assert.That(parameter["Default"], Is.EqualTo("false"), "a new stack never has it");
         Assert.That(Cfn.List(parameter["AllowedValues"]), Is.EquivalentTo(new[] { "true", "false" }));
-        var condition = Cfn.List(Cfn.Map(Cfn.Map(Template.Root["Conditions"])!["KeepLegacyPendingIndex"])!["Fn::Equals"]);
+        var condition = Cfn.List(Cfn.Map(Cfn.Map(Template.Root["Conditions"])!["LegacyPendingIndexKept"])!["Fn::Equals"]);
         Assert.That(Cfn.IsRef(condition[0], "KeepLegacyPendingIndex") && Equals(condition[1], "true"), Is.True);
 
         var definition = EventsTable.Definition("events");
