@@ -4,8 +4,10 @@
 #   deploy/deploy.sh <stack-name> <artifact-bucket> [x86_64|arm64]
 #
 # Needs: the AWS CLI v2 with credentials, the .NET 10 SDK, clang and zlib1g-dev (Native AOT), zip.
-# SMTP settings come from the environment: SMTP_HOST SMTP_USERNAME SMTP_PASSWORD SMTP_FROM
-# (optional SMTP_PORT, default 587, and SMTP_SECURITY, default starttls).
+# Settings come from the environment: SMTP_HOST SMTP_USERNAME SMTP_FROM ALARM_TOPIC_ARN (optional SMTP_PORT,
+# default 587, SMTP_SECURITY, default starttls, SMTP_PASSWORD_PARAMETER, default /cleancqrs/smtp-password).
+# The SMTP password is never passed here: store it first as an SSM SecureString named SMTP_PASSWORD_PARAMETER
+# (README, "Deploy to AWS"); the function reads it at start.
 # STACK_PARAMETERS adds template parameters, e.g. STACK_PARAMETERS="OutboxShards=32 KeepLegacyPendingIndex=true".
 # docs/operations.md describes the stack, its metrics and alarms, and how to run it.
 set -euo pipefail
@@ -20,7 +22,16 @@ case "$arch" in
   arm64) rid=linux-arm64 ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac
-: "${SMTP_HOST:?set SMTP_HOST}" "${SMTP_USERNAME:?set SMTP_USERNAME}" "${SMTP_PASSWORD:?set SMTP_PASSWORD}" "${SMTP_FROM:?set SMTP_FROM}"
+: "${SMTP_HOST:?set SMTP_HOST}" "${SMTP_USERNAME:?set SMTP_USERNAME}" "${SMTP_FROM:?set SMTP_FROM}"
+: "${ALARM_TOPIC_ARN:?set ALARM_TOPIC_ARN (an SNS topic for alarm notifications)}"
+password_parameter=${SMTP_PASSWORD_PARAMETER:-/cleancqrs/smtp-password}
+# Fail before building anything if the secret is missing or stored in plain text.
+type=$(aws ssm describe-parameters --parameter-filters "Key=Name,Values=$password_parameter" \
+  --query 'Parameters[0].Type' --output text)
+if [ "$type" != "SecureString" ]; then
+  echo "SSM parameter $password_parameter must exist as a SecureString (found: $type); see README, Deploy to AWS" >&2
+  exit 2
+fi
 
 out=artifacts/lambda-$rid
 deploy/publish-aot.sh "$arch" "$out"
@@ -38,7 +49,8 @@ aws cloudformation deploy \
   --parameter-overrides \
     CodeS3Bucket="$bucket" CodeS3Key="$key" Architecture="$arch" \
     SmtpHost="$SMTP_HOST" SmtpPort="${SMTP_PORT:-587}" SmtpSecurity="${SMTP_SECURITY:-starttls}" \
-    SmtpUsername="$SMTP_USERNAME" SmtpPassword="$SMTP_PASSWORD" SmtpFrom="$SMTP_FROM" \
+    SmtpUsername="$SMTP_USERNAME" SmtpPasswordParameterName="$password_parameter" SmtpFrom="$SMTP_FROM" \
+    AlarmTopicArn="$ALARM_TOPIC_ARN" \
     ${STACK_PARAMETERS:-}
 
 aws cloudformation describe-stacks --stack-name "$stack" \

@@ -52,7 +52,7 @@ public static class DependencyInjection
         {
             DeliveryKind.Mailbox => services.AddDevMailbox(settings.DataDirectory),
             DeliveryKind.Aws => services.AddAwsOtpDelivery(
-                sns ?? SnsSettings.FromEnvironment(environment), SmtpSettings.FromEnvironment(environment)),
+                sns ?? SnsSettings.FromEnvironment(environment), SmtpSettings.FromEnvironment(environment), environment),
             _ => throw new SettingsException(ServiceSettings.DeliverySetting, $"'{settings.Delivery}' is not supported"),
         };
 

@@ -54,7 +54,9 @@ public static class Composition
         ArgumentNullException.ThrowIfNull(addInfrastructure);
 
         services.AddSingleton(settings);
-        services.AddLogging(logging => ConfigureLogging(logging, logFormat));
+        var observability = ObservabilitySettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        services.TryAddSingleton(observability);
+        services.AddLogging(logging => ConfigureLogging(logging, logFormat, observability));
         services.AddApplication(new OtpOptions { Ttl = settings.OtpTtl });
         addInfrastructure(services);
         AddMetrics(services, logFormat);
@@ -64,6 +66,7 @@ public static class Composition
         services.AddSingleton<HttpApi>();
         services.AddSingleton<SqsConsumer>();
         services.AddSingleton<ScheduledSweep>();
+        services.AddSingleton<AccessLog>();
         services.AddSingleton<Function>();
         return services;
     }
@@ -79,7 +82,8 @@ public static class Composition
             services.TryAddSingleton(sp => new EmfMetrics(
                 sp.GetRequiredService<JsonLinesLoggerProvider>(),
                 sp.GetRequiredService<TimeProvider>(),
-                Environment.GetEnvironmentVariable(FunctionNameVariable)));
+                sp.GetRequiredService<ObservabilitySettings>().ServiceName,
+                sp.GetRequiredService<ObservabilitySettings>().MetricsNamespace));
             services.TryAddSingleton<IMetrics>(sp => sp.GetRequiredService<EmfMetrics>());
             services.TryAddSingleton<IInvocationMetrics>(sp => sp.GetRequiredService<EmfMetrics>());
         }
@@ -87,10 +91,10 @@ public static class Composition
         services.TryAddSingleton<IMetrics>(NullMetrics.Instance);
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
+    private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format, ObservabilitySettings observability)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(LogLevel.Information);
+        logging.SetMinimumLevel(observability.MinimumLevel);
         switch (format)
         {
             case LogFormat.Text:
@@ -102,7 +106,7 @@ public static class Composition
                 });
                 break;
             case LogFormat.JsonLines:
-                logging.Services.AddSingleton(_ => new JsonLinesLoggerProvider(Console.OpenStandardOutput(), TimeProvider.System));
+                logging.Services.AddSingleton(_ => new JsonLinesLoggerProvider(Console.OpenStandardOutput(), TimeProvider.System, observability));
                 logging.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<JsonLinesLoggerProvider>());
                 break;
             case LogFormat.None:

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CleanCqrs.LambdaHost.Http;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Lambda.Events;
+using CleanCqrs.LambdaHost.Logging;
 using CleanCqrs.LambdaHost.Messaging;
 using CleanCqrs.LambdaHost.Observability;
 using CleanCqrs.LambdaHost.Scheduling;
@@ -17,7 +19,12 @@ namespace CleanCqrs.LambdaHost;
 /// <see cref="UnsupportedEventException"/>; JSON that is not an event, an <see cref="InvalidEventException"/>.
 /// </summary>
 public sealed class Function(
-    HttpApi http, SqsConsumer consumer, ScheduledSweep sweep, ILogger<Function> logger, IInvocationMetrics? metrics = null)
+    HttpApi http,
+    SqsConsumer consumer,
+    ScheduledSweep sweep,
+    ILogger<Function> logger,
+    IInvocationMetrics? metrics = null,
+    AccessLog? accessLog = null)
 {
     private static readonly JsonDocumentOptions EventOptions = new() { MaxDepth = 64 };
 
@@ -50,14 +57,14 @@ public sealed class Function(
                 case EventKind.HttpApi:
                 {
                     var request = ApiGatewayMapping.FromHttpApi(Read(root, Json.HttpApiRequest, "HTTP API"), context.RequestId);
-                    var response = await http.HandleAsync(request, cancellationToken);
+                    var response = await HandleHttpAsync(request, cancellationToken);
                     return JsonSerializer.SerializeToUtf8Bytes(ApiGatewayMapping.ToHttpApi(response), Json.HttpApiResponse);
                 }
 
                 case EventKind.RestApi:
                 {
                     var request = ApiGatewayMapping.FromRestApi(Read(root, Json.ApiGatewayProxyRequest, "REST API"), context.RequestId);
-                    var response = await http.HandleAsync(request, cancellationToken);
+                    var response = await HandleHttpAsync(request, cancellationToken);
                     return JsonSerializer.SerializeToUtf8Bytes(ApiGatewayMapping.ToRestApi(response), Json.ApiGatewayProxyResponse);
                 }
 
@@ -76,6 +83,24 @@ public sealed class Function(
                 default:
                     throw new UnsupportedEventException(DescribeUnsupported(root));
             }
+        }
+    }
+
+    /// <summary>The HTTP API behind the access log: one line per request, refusals before the pipeline included.</summary>
+    private async ValueTask<HttpResponseData> HandleHttpAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await http.HandleAsync(request, cancellationToken);
+            accessLog?.Write(request, response.StatusCode, Stopwatch.GetElapsedTime(started));
+            return response;
+        }
+        catch (Exception) when (accessLog is not null)
+        {
+            // The invocation fails as a whole; API Gateway answers 500 for it.
+            accessLog.Write(request, 500, Stopwatch.GetElapsedTime(started));
+            throw;
         }
     }
 

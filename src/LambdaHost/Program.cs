@@ -189,6 +189,11 @@ public static class Program
         {
             provider = Composition.BuildServiceProvider(ServiceSettings.FromEnvironment(), LogFormat.JsonLines);
             function = provider.GetRequiredService<Function>();
+            // Init-phase work the adapters asked for (secrets read, clients built), none of it blocking here.
+            foreach (var warmup in provider.GetServices<IStartupWarmup>())
+            {
+                warmup.Warm();
+            }
         }
         catch (Exception ex)
         {

@@ -103,16 +103,16 @@ public sealed class EdgeParsingTests
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(3));
         using var first = JsonDocument.Parse(lines[0]);
-        Assert.That(first.RootElement.GetProperty("timestamp").GetString(), Is.EqualTo("2026-11-27T09:00:00Z"));
-        Assert.That(first.RootElement.GetProperty("level").GetString(), Is.EqualTo("Information"));
+        Assert.That(first.RootElement.GetProperty("timestamp").GetString(), Is.EqualTo("2026-11-27T09:00:00.000Z"));
+        Assert.That(first.RootElement.GetProperty("level").GetString(), Is.EqualTo("INFO"));
         Assert.That(first.RootElement.GetProperty("message").GetString(), Is.EqualTo("Handled 3 in GET /x"));
-        Assert.That(first.RootElement.GetProperty("AwsRequestId").GetString(), Is.EqualTo("req-1"));
+        Assert.That(first.RootElement.GetProperty("function_request_id").GetString(), Is.EqualTo("req-1"));
         Assert.That(first.RootElement.GetProperty("Count").GetInt64(), Is.EqualTo(3));
         using var odd = JsonDocument.Parse(lines[1]);
         Assert.That(odd.RootElement.GetProperty("Big").GetUInt64(), Is.EqualTo(ulong.MaxValue));
         Assert.That(odd.RootElement.GetProperty("NotANumber").GetString(), Is.EqualTo("NaN"));
         using var second = JsonDocument.Parse(lines[2]);
-        Assert.That(second.RootElement.TryGetProperty("AwsRequestId", out _), Is.False);
+        Assert.That(second.RootElement.TryGetProperty("function_request_id", out _), Is.False);
         Assert.That(second.RootElement.GetProperty("exception").GetString(), Does.Contain("boom"));
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.LambdaHost.Lambda.Events;
+using CleanCqrs.LambdaHost.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace CleanCqrs.LambdaHost.Lambda;
@@ -24,6 +25,9 @@ public sealed class RuntimeLoop(HttpClient runtimeApi, Function function, ILogge
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(250);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    // The first invocation of the process is the cold one; its log lines say so (cold_start).
+    private bool _coldStart = true;
 
     /// <summary>
     /// A client for <c>http://{address}/2018-06-01/</c> without a timeout: the process may be frozen
@@ -66,9 +70,11 @@ public sealed class RuntimeLoop(HttpClient runtimeApi, Function function, ILogge
         // Lines the loop itself writes about this invocation carry the same fields as the function's.
         using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["AwsRequestId"] = requestId,
-            ["TraceId"] = traceId,
+            [JsonLinesLoggerProvider.RequestIdScope] = requestId,
+            [JsonLinesLoggerProvider.TraceIdScope] = traceId,
+            [JsonLinesLoggerProvider.ColdStartScope] = _coldStart,
         });
+        _coldStart = false;
         var @event = await next.Content.ReadAsByteArrayAsync(cancellationToken);
         var context = new InvocationContext(requestId, deadline, traceId);
         var remaining = deadline - _clock.GetUtcNow() - DeadlineMargin;

@@ -19,6 +19,7 @@ namespace CleanCqrs.LambdaHost.Observability;
 /// </remarks>
 public sealed class EmfMetrics : IMetrics, IInvocationMetrics, IDisposable
 {
+    /// <summary>The namespace when none is configured (<c>METRICS_NAMESPACE</c>).</summary>
     public const string Namespace = "CleanCqrs";
     public const string ServiceDimension = "Service";
     public const string CommandDimension = "Command";
@@ -45,18 +46,20 @@ public sealed class EmfMetrics : IMetrics, IInvocationMetrics, IDisposable
     private readonly IJsonLineWriter _output;
     private readonly TimeProvider _clock;
     private readonly string _service;
+    private readonly string _namespace;
     private readonly AsyncLocal<Invocation?> _current = new();
     private readonly Lock _writeGate = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(2048);
     private readonly Utf8JsonWriter _json;
 
-    public EmfMetrics(IJsonLineWriter output, TimeProvider clock, string? service = null)
+    public EmfMetrics(IJsonLineWriter output, TimeProvider clock, string? service = null, string? metricsNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(clock);
         _output = output;
         _clock = clock;
         _service = IsDimensionValue(service) ? service! : DefaultService;
+        _namespace = string.IsNullOrWhiteSpace(metricsNamespace) ? Namespace : metricsNamespace;
         _json = new Utf8JsonWriter(_buffer);
     }
 
@@ -208,7 +211,7 @@ public sealed class EmfMetrics : IMetrics, IInvocationMetrics, IDisposable
     private void WriteDirective(Document document, DimensionShape shape)
     {
         _json.WriteStartObject();
-        _json.WriteString("Namespace", Namespace);
+        _json.WriteString("Namespace", _namespace);
         _json.WriteStartArray("Dimensions");
         switch (shape)
         {

@@ -13,6 +13,16 @@ namespace CleanCqrs.Infrastructure.Tests.Kms;
 /// <summary>One request as the fake KMS received it.</summary>
 internal sealed record KmsCall(string Operation, string? ContentType, string? Authorization, JsonElement Body)
 {
+    /// <summary>The <c>X-Amz-Target</c> header as sent.</summary>
+    public string? Target { get; init; }
+
+    public string Method { get; init; } = "POST";
+
+    public string Path { get; init; } = "/";
+
+    /// <summary>The body as sent.</summary>
+    public string RawBody { get; init; } = "";
+
     public string? Text(string member) => Body.TryGetProperty(member, out var value) ? value.GetString() : null;
 
     public byte[] Blob(string member) => Convert.FromBase64String(Text(member) ?? "");
@@ -92,13 +102,20 @@ internal sealed class FakeKms : IDisposable
         try
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            using var json = JsonDocument.Parse(await reader.ReadToEndAsync());
+            var raw = await reader.ReadToEndAsync();
+            using var json = JsonDocument.Parse(raw);
             var target = context.Request.Headers["X-Amz-Target"] ?? "";
             var call = new KmsCall(
                 target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : target,
                 context.Request.ContentType,
                 context.Request.Headers["Authorization"],
-                json.RootElement.Clone());
+                json.RootElement.Clone())
+            {
+                Target = context.Request.Headers["X-Amz-Target"],
+                Method = context.Request.HttpMethod,
+                Path = context.Request.Url!.AbsolutePath,
+                RawBody = raw,
+            };
             Calls.Enqueue(call);
             reply = Intercept?.Invoke(call) ?? Answer(call);
         }

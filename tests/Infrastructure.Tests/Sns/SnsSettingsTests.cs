@@ -78,6 +78,39 @@ public sealed class SnsSettingsTests
         Assert.That(error.Setting, Is.EqualTo(name));
     }
 
+    [Test]
+    public void Resolves_endpoint_region_and_credentials_as_the_other_aws_clients_do()
+    {
+        var environment = Env(
+            ("EVENTS_TOPIC_ARN", Arn),
+            ("AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:9911"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cleancqrs-tests/credentials"));
+        var sns = SnsSettings.FromEnvironment(environment);
+        var shared = AwsClientSettings.Resolve(environment, SnsSettings.ServiceEndpointSetting);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sns.Endpoint, Is.EqualTo(shared.ServiceUrl));
+            Assert.That(sns.Region, Is.EqualTo(shared.Region).And.EqualTo(AwsClientSettings.LocalRegion));
+            Assert.That(sns.UseLocalCredentials, Is.EqualTo(shared.UseLocalCredentials).And.True);
+            Assert.That(sns.Credentials, Is.Not.Null, "a loopback server gets dummy credentials, never the instance metadata probe");
+        });
+    }
+
+    [Test]
+    public void Remote_endpoint_and_configured_endpoints_ignored_use_the_default_chain()
+    {
+        var ignored = SnsSettings.FromEnvironment(Env(
+            ("EVENTS_TOPIC_ARN", Arn), ("AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:9911"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), ("AWS_REGION", "eu-west-1")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ignored.Endpoint, Is.EqualTo(new Uri("https://sns.eu-west-1.amazonaws.com/")));
+            Assert.That(ignored.UseLocalCredentials, Is.False);
+            Assert.That(ignored.Credentials, Is.Null);
+        });
+    }
+
     private static Func<string, string?> Env(params (string Name, string? Value)[] values) =>
         name => values.FirstOrDefault(v => v.Name == name).Value;
 }

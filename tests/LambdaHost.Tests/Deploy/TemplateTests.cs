@@ -6,6 +6,7 @@ using CleanCqrs.Infrastructure.Delivery.Smtp;
 using CleanCqrs.Infrastructure.DynamoDb;
 using CleanCqrs.Infrastructure.Messaging.Sns;
 using CleanCqrs.Infrastructure.Security.Kms;
+using CleanCqrs.LambdaHost.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanCqrs.LambdaHost.Tests.Deploy;
@@ -342,7 +343,8 @@ public sealed partial class TemplateTests
         SnsSettings.EventsTopicArnSetting,
         KmsSettings.JwtKeySetting, KmsSettings.OtpKeySetting,
         SmtpSettings.HostSetting, SmtpSettings.PortSetting, SmtpSettings.SecuritySetting,
-        SmtpSettings.UsernameSetting, SmtpSettings.PasswordSetting, SmtpSettings.FromSetting,
+        SmtpSettings.UsernameSetting, SmtpSettings.PasswordParameterSetting, SmtpSettings.FromSetting,
+        ObservabilitySettings.NamespaceSetting,
     ];
 
     /// <summary>Read by the code but provided by Lambda (region, credentials) or meant only for local servers and local mode.</summary>
@@ -354,6 +356,8 @@ public sealed partial class TemplateTests
         DynamoDbClientFactory.ServiceEndpointSetting,
         "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_SHARED_CREDENTIALS_FILE",
+        // The password itself never goes into the environment: the template names an SSM SecureString.
+        SmtpSettings.PasswordSetting, SsmSmtpPassword.ServiceEndpointSetting, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ENDPOINT_URL",
     ];
 
     [Test]
@@ -409,7 +413,6 @@ public sealed partial class TemplateTests
             ["GetAtt:OtpMacKey.Arn"] = "arn:aws:kms:eu-west-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321",
             ["Ref:SmtpHost"] = "email-smtp.eu-west-1.amazonaws.com",
             ["Ref:SmtpUsername"] = "AKIAIOSFODNN7EXAMPLE",
-            ["Ref:SmtpPassword"] = "smtp-password",
             ["Ref:SmtpFrom"] = "CleanCqrs <no-reply@example.com>",
         };
 
@@ -437,6 +440,11 @@ public sealed partial class TemplateTests
         return string.Empty;
     }
 
+    /// <summary>Calls only <c>rebuild-projections</c> makes; the operator runs it with <c>OperatorPolicy</c>, not the function's role.</summary>
+    private static readonly string[] RebuildOnlyEvents = ["dynamodb:Scan"];
+
+    private static readonly string[] RebuildOnlyReadModels = ["dynamodb:Scan", "dynamodb:BatchWriteItem"];
+
     private static IEnumerable<Dictionary<string, object?>> RoleStatements() =>
         Cfn.List(Template["FunctionRole"]["Policies"])
             .SelectMany(p => Cfn.List(Cfn.Map(Cfn.Map(p)!["PolicyDocument"])!["Statement"]))
@@ -445,7 +453,7 @@ public sealed partial class TemplateTests
     private static IEnumerable<string> Actions(Dictionary<string, object?> statement) => Cfn.List(statement["Action"]).Cast<string>();
 
     private static HashSet<string> ActionsOn(Func<object?, bool> resource) =>
-        [.. RoleStatements().Where(s => Cfn.List(s["Resource"]).Any(resource)).SelectMany(Actions)];
+        [.. RoleStatements().Where(s => Cfn.List(s.GetValueOrDefault("Resource")).Any(resource)).SelectMany(Actions)];
 
     [Test]
     public void The_role_allows_no_wildcard_action_and_denies_nothing_by_omission()
@@ -455,7 +463,14 @@ public sealed partial class TemplateTests
         foreach (var statement in statements)
         {
             Assert.That(statement["Effect"], Is.EqualTo("Allow"));
-            Assert.That(statement.ContainsKey("NotAction") || statement.ContainsKey("NotResource"), Is.False);
+            Assert.That(statement.ContainsKey("NotAction"), Is.False);
+            // The one NotResource: sns:Publish to anything that is not an SNS ARN, i.e. a phone number.
+            if (statement.TryGetValue("NotResource", out var notResource))
+            {
+                Assert.That(Actions(statement), Is.EqualTo(new[] { "sns:Publish" }));
+                Assert.That(Cfn.Sub(notResource), Is.EqualTo("arn:${AWS::Partition}:sns:*:*:*"));
+            }
+
             Assert.That(Actions(statement), Has.None.Contains("*"), $"statement {statement.GetValueOrDefault("Sid")}");
         }
 
@@ -468,8 +483,8 @@ public sealed partial class TemplateTests
         var events = SdkCalls("src/Infrastructure/DynamoDb/DynamoDbEventStore.cs", "client").Select(c => "dynamodb:" + c);
         var readModels = SdkCalls("src/Infrastructure/DynamoDb/DynamoDbReadModelStore.cs", "client").Select(c => "dynamodb:" + c);
 
-        Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "EventsTable")), Is.EquivalentTo(events));
-        Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "ReadModelsTable")), Is.EquivalentTo(readModels));
+        Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "EventsTable")), Is.EquivalentTo(events.Except(RebuildOnlyEvents)));
+        Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "ReadModelsTable")), Is.EquivalentTo(readModels.Except(RebuildOnlyReadModels)));
         Assert.That(ActionsOn(r => Cfn.Sub(r) == $"${{EventsTable.Arn}}/index/{EventsTable.OutboxIndex}"), Is.EquivalentTo(new[] { "dynamodb:Query" }),
             "the sweeper queries the outbox index");
         Assert.That(ActionsOn(r => Cfn.Sub(r) == $"${{EventsTable.Arn}}/index/{EventsTable.LegacyPendingIndex}"), Is.EquivalentTo(new[] { "dynamodb:Query" }),
@@ -493,9 +508,14 @@ public sealed partial class TemplateTests
         var calls = SnsQueryActions().Select(a => a == "PublishBatch" ? "Publish" : a).Distinct().Select(a => "sns:" + a);
         Assert.That(ActionsOn(r => Cfn.IsRef(r, "EventsTopic")), Is.EquivalentTo(calls));
 
-        // An SMS to a phone number has no resource ARN; this is the one statement on "*".
-        var unscoped = RoleStatements().Where(s => Cfn.List(s["Resource"]).Contains("*")).ToList();
-        Assert.That(unscoped.SelectMany(Actions), Is.EquivalentTo(new[] { "sns:Publish" }));
+        // An SMS to a phone number has no resource ARN: allowed on everything that is not an SNS ARN.
+        var sms = RoleStatements().Where(s => s.ContainsKey("NotResource")).ToList();
+        Assert.That(sms.SelectMany(Actions), Is.EquivalentTo(new[] { "sns:Publish" }));
+        Assert.That(sms.Select(s => Cfn.Sub(s["NotResource"])), Is.EqualTo(new[] { "arn:${AWS::Partition}:sns:*:*:*" }));
+
+        // Only X-Ray, which has no resource ARNs, is granted on "*".
+        var unscoped = RoleStatements().Where(s => Cfn.List(s.GetValueOrDefault("Resource")).Contains("*")).ToList();
+        Assert.That(unscoped.SelectMany(Actions), Is.EquivalentTo(new[] { "xray:PutTraceSegments", "xray:PutTelemetryRecords" }));
     }
 
     [Test]
@@ -513,10 +533,13 @@ public sealed partial class TemplateTests
         var expected = SdkCalls("src/Infrastructure/DynamoDb/DynamoDbEventStore.cs", "client")
             .Concat(SdkCalls("src/Infrastructure/DynamoDb/DynamoDbReadModelStore.cs", "client"))
             .Select(c => "dynamodb:" + c)
+            .Except(RebuildOnlyEvents.Intersect(RebuildOnlyReadModels))
             .Concat(SdkCalls("src/Infrastructure/Security/Kms/KmsJwtSigningKey.cs", "kms").Select(c => "kms:" + c))
             .Concat(SdkCalls("src/Infrastructure/Security/Kms/KmsOtpSecret.cs", "kms").Select(c => "kms:" + c))
             .Append("sns:Publish")
             .Concat(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "logs:CreateLogStream", "logs:PutLogEvents"])
+            .Concat(["ssm:GetParameter", "xray:PutTraceSegments", "xray:PutTelemetryRecords"])
+            .Where(a => !RebuildOnlyReadModels.Contains(a))
             .ToHashSet(StringComparer.Ordinal);
         Assert.That(RoleStatements().SelectMany(Actions).ToHashSet(StringComparer.Ordinal), Is.EquivalentTo(expected));
     }

@@ -106,9 +106,16 @@ public sealed class FunctionMetricsTests
         Assert.That(logs, Is.Not.Empty);
         foreach (var line in logs)
         {
-            Assert.That(line.RootElement.GetProperty("AwsRequestId").GetString(), Is.EqualTo("req-logs"));
-            Assert.That(line.RootElement.GetProperty("TraceId").GetString(), Is.EqualTo(TraceId));
+            Assert.That(line.RootElement.GetProperty("function_request_id").GetString(), Is.EqualTo("req-logs"));
+            Assert.That(line.RootElement.GetProperty("xray_trace_id").GetString(), Is.EqualTo("1-5759e988-bd862e3fe1be46a994272793"));
+            Assert.That(line.RootElement.GetProperty("level").GetString(), Is.AnyOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"));
         }
+
+        // The access log line is one of them: route template, status, duration.
+        var access = logs.Single(l => l.RootElement.GetProperty("category").GetString() == typeof(AccessLog).FullName);
+        Assert.That(access.RootElement.GetProperty("Route").GetString(), Is.EqualTo("/otp"));
+        Assert.That(access.RootElement.GetProperty("Status").GetInt64(), Is.EqualTo(202));
+        Assert.That(access.RootElement.GetProperty("DurationMs").GetDouble(), Is.GreaterThanOrEqualTo(0));
 
         lines.ForEach(l => l.Dispose());
     }

@@ -11,8 +11,11 @@ namespace CleanCqrs.Infrastructure.Delivery.Smtp;
 /// E-mails an OTP through an SMTP relay with MailKit. OTPs are rare enough that each is sent on its
 /// own connection, which also keeps the sender free of shared connection state.
 /// </summary>
-public sealed class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSender> logger) : IOtpSender
+/// <param name="password">Where the password comes from; <see cref="SmtpSettings.Password"/> when null.</param>
+public sealed class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSender> logger, ISmtpPasswordSource? password = null) : IOtpSender
 {
+    private readonly ISmtpPasswordSource passwordSource = password ?? new ConfiguredSmtpPassword(settings.Password);
+
     public const string Subject = "Your CleanCqrs code";
 
     public async ValueTask SendAsync(OtpMessage message, CancellationToken cancellationToken)
@@ -24,7 +27,8 @@ public sealed class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSend
         await smtp.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.Security), cancellationToken);
         if (settings.Username is not null)
         {
-            await smtp.AuthenticateAsync(settings.Username, settings.Password ?? string.Empty, cancellationToken);
+            var secret = await passwordSource.GetAsync(cancellationToken);
+            await smtp.AuthenticateAsync(settings.Username, secret ?? string.Empty, cancellationToken);
         }
 
         var response = await smtp.SendAsync(email, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using CleanCqrs.Infrastructure.Configuration;
 using MimeKit;
 
@@ -18,13 +19,14 @@ public enum SmtpSecurity
 }
 
 /// <summary>The SMTP relay OTP e-mails go through (in AWS, the SES SMTP interface).</summary>
-public sealed record SmtpSettings
+public sealed partial record SmtpSettings
 {
     public const string HostSetting = "SMTP_HOST";
     public const string PortSetting = "SMTP_PORT";
     public const string SecuritySetting = "SMTP_SECURITY";
     public const string UsernameSetting = "SMTP_USERNAME";
     public const string PasswordSetting = "SMTP_PASSWORD";
+    public const string PasswordParameterSetting = "SMTP_PASSWORD_PARAMETER";
     public const string FromSetting = "SMTP_FROM";
 
     /// <summary><c>SMTP_HOST</c>.</summary>
@@ -39,8 +41,15 @@ public sealed record SmtpSettings
     /// <summary><c>SMTP_USERNAME</c>; no authentication when absent.</summary>
     public string? Username { get; init; }
 
-    /// <summary><c>SMTP_PASSWORD</c>; required with a username.</summary>
+    /// <summary><c>SMTP_PASSWORD</c>: the password itself, for a local relay; in AWS use <see cref="PasswordParameter"/>.</summary>
     public string? Password { get; init; }
+
+    /// <summary>
+    /// <c>SMTP_PASSWORD_PARAMETER</c>: the name of the SSM SecureString parameter holding the password,
+    /// read once per process (see <see cref="SsmSmtpPassword"/>). With a username, exactly one of this and
+    /// <see cref="Password"/> is set.
+    /// </summary>
+    public string? PasswordParameter { get; init; }
 
     /// <summary><c>SMTP_FROM</c>: an address, optionally with a display name (<c>CleanCqrs &lt;no-reply@example.com&gt;</c>).</summary>
     public required string From { get; init; }
@@ -89,14 +98,28 @@ public sealed record SmtpSettings
 
         var username = Value(read, UsernameSetting);
         var password = read(PasswordSetting);
-        if (username is not null && string.IsNullOrEmpty(password))
+        var parameter = Value(read, PasswordParameterSetting);
+        if (!string.IsNullOrEmpty(password) && parameter is not null)
         {
-            throw new SettingsException(PasswordSetting, "is required when SMTP_USERNAME is set");
+            throw new SettingsException(PasswordSetting, $"and {PasswordParameterSetting} are both set; keep only the parameter (the password belongs in SSM)");
         }
 
-        if (username is null && !string.IsNullOrEmpty(password))
+        if (parameter is not null && !ParameterName().IsMatch(parameter))
         {
-            throw new SettingsException(UsernameSetting, "is required when SMTP_PASSWORD is set");
+            throw new SettingsException(PasswordParameterSetting, $"must be an SSM parameter name such as /cleancqrs/smtp-password, not '{parameter}'");
+        }
+
+        if (username is not null && string.IsNullOrEmpty(password) && parameter is null)
+        {
+            // A password set but empty is named as such; nothing set at all points to the parameter.
+            throw password is null
+                ? new SettingsException(PasswordParameterSetting, $"(or {PasswordSetting} for a local relay) is required when SMTP_USERNAME is set")
+                : new SettingsException(PasswordSetting, "is empty; in AWS name an SSM SecureString in SMTP_PASSWORD_PARAMETER instead");
+        }
+
+        if (username is null && (!string.IsNullOrEmpty(password) || parameter is not null))
+        {
+            throw new SettingsException(UsernameSetting, $"is required when {(parameter is null ? PasswordSetting : PasswordParameterSetting)} is set");
         }
 
         return new SmtpSettings
@@ -105,7 +128,8 @@ public sealed record SmtpSettings
             Port = port,
             Security = security,
             Username = username,
-            Password = username is null ? null : password,
+            Password = username is null || parameter is not null ? null : password,
+            PasswordParameter = username is null ? null : parameter,
             From = from,
         };
     }
@@ -114,9 +138,13 @@ public sealed record SmtpSettings
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Host = {Host}, Port = {Port}, Security = {Security}, Username = {Username}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"Password = {(Password is null ? "(none)" : "***")}, From = {From}, Timeout = {Timeout}");
+        builder.Append(CultureInfo.InvariantCulture, $"Password = {(Password is null ? "(none)" : "***")}, PasswordParameter = {PasswordParameter ?? "(none)"}, From = {From}, Timeout = {Timeout}");
         return true;
     }
+
+    // SSM's own rule: letters, digits and _.-/ ; a hierarchy starts with '/'; at most 2048 characters.
+    [GeneratedRegex(@"^/?[A-Za-z0-9_.\-/]{1,2047}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
 
     private static string? Value(Func<string, string?> read, string name) =>
         read(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -25,6 +25,7 @@ public sealed class SnsClient : IDisposable
 
     private const string SigningService = "sns";
     private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
+    private const string TraceHeaderName = "X-Amzn-Trace-Id";
 
     private readonly HttpClient http;
     private readonly Uri endpoint;
@@ -214,6 +215,10 @@ public sealed class SnsClient : IDisposable
 
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(FormContentType);
+        if (TraceHeader() is { } trace)
+        {
+            request.Headers.TryAddWithoutValidation(TraceHeaderName, trace);
+        }
         foreach (var (name, value) in signed.Headers)
         {
             if (!string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
@@ -224,6 +229,15 @@ public sealed class SnsClient : IDisposable
 
         return request;
     }
+
+    /// <summary>
+    /// The invocation's X-Ray header inside Lambda, as the AWS SDKs send it (their recursion detection):
+    /// only with <c>AWS_LAMBDA_FUNCTION_NAME</c> and <c>_X_AMZN_TRACE_ID</c> set, the latter by the runtime loop.
+    /// </summary>
+    internal static string? TraceHeader() =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME"))
+            ? null
+            : Environment.GetEnvironmentVariable("_X_AMZN_TRACE_ID") is { Length: > 0 } trace ? trace : null;
 
     private async ValueTask<AWSCredentials> CredentialsAsync()
     {

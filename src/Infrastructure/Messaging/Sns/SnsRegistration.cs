@@ -28,7 +28,7 @@ public static class SnsRegistration
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(settings);
-        services.TryAddSingleton(sp => new SnsClient(settings, logger: LoggerOf<SnsClient>(sp)));
+        services.TryAddSingleton(sp => new SnsClient(settings, settings.Credentials, logger: LoggerOf<SnsClient>(sp)));
         return services;
     }
 

@@ -6,15 +6,16 @@ namespace CleanCqrs.Infrastructure.Messaging.Sns;
 
 /// <summary>
 /// Where and how to reach SNS: the region, the endpoint (overridable for LocalStack-style emulators)
-/// and the FIFO topic that carries the service's events.
+/// and the FIFO topic that carries the service's events. Region, endpoint and credentials are resolved
+/// by <see cref="AwsClientSettings"/>, the one path the DynamoDB and KMS clients take too.
 /// </summary>
 public sealed partial record SnsSettings
 {
     public const string EventsTopicArnSetting = "EVENTS_TOPIC_ARN";
-    public const string RegionSetting = "AWS_REGION";
+    public const string RegionSetting = AwsClientSettings.RegionSetting;
     public const string DefaultRegionSetting = "AWS_DEFAULT_REGION";
     public const string ServiceEndpointSetting = "AWS_ENDPOINT_URL_SNS";
-    public const string EndpointSetting = "AWS_ENDPOINT_URL";
+    public const string EndpointSetting = AwsClientSettings.EndpointSetting;
 
     /// <summary>Signing region, e.g. <c>eu-west-1</c> (<c>AWS_REGION</c>).</summary>
     public required string Region { get; init; }
@@ -25,16 +26,24 @@ public sealed partial record SnsSettings
     /// <summary>The FIFO topic every commit is published to (<c>EVENTS_TOPIC_ARN</c>, ends in <c>.fifo</c>).</summary>
     public required string EventsTopicArn { get; init; }
 
+    /// <summary>Sign with dummy credentials: a loopback endpoint and no credentials configured (as for DynamoDB and KMS).</summary>
+    public bool UseLocalCredentials { get; init; }
+
     /// <summary>Attempts per request, the first included, before an error is given up on.</summary>
     public int MaxAttempts { get; init; } = 4;
 
     /// <summary>How long one HTTP attempt may take before it counts as a transport failure.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Credentials for the client: dummy ones for a local server, else null for the SDK's default chain.</summary>
+    public Amazon.Runtime.AWSCredentials? Credentials => new AwsClientSettings(Endpoint, Region, UseLocalCredentials).Credentials;
+
     /// <summary>
-    /// Reads <c>EVENTS_TOPIC_ARN</c> (required), <c>AWS_REGION</c> (else <c>AWS_DEFAULT_REGION</c>,
-    /// else the topic ARN's region) and <c>AWS_ENDPOINT_URL_SNS</c> / <c>AWS_ENDPOINT_URL</c>; throws
-    /// <see cref="SettingsException"/> naming the first missing or malformed one.
+    /// Reads <c>EVENTS_TOPIC_ARN</c> (required) and, through <see cref="AwsClientSettings.Resolve"/>,
+    /// <c>AWS_REGION</c> and the endpoint overrides <c>AWS_ENDPOINT_URL_SNS</c> / <c>AWS_ENDPOINT_URL</c>.
+    /// The hand-written client cannot ask the SDK for a region, so without one it takes
+    /// <c>AWS_DEFAULT_REGION</c>, then the topic ARN's region. Throws <see cref="SettingsException"/>
+    /// naming the first missing or malformed setting.
     /// </summary>
     public static SnsSettings FromEnvironment(Func<string, string?>? read = null)
     {
@@ -54,27 +63,24 @@ public sealed partial record SnsSettings
                 $"must be an SNS FIFO topic ARN such as arn:aws:sns:eu-west-1:123456789012:events.fifo, not '{topicArn}'");
         }
 
-        var (regionSetting, region) = FirstSet(read, RegionSetting, DefaultRegionSetting);
-        region ??= arn.Groups["region"].Value;
+        var client = AwsClientSettings.Resolve(read, ServiceEndpointSetting);
+        var (regionSetting, region) = client.Region is { } resolved
+            ? (RegionSetting, resolved)
+            : read(DefaultRegionSetting) is { } fallback && !string.IsNullOrWhiteSpace(fallback)
+                ? (DefaultRegionSetting, fallback.Trim())
+                : (EventsTopicArnSetting, arn.Groups["region"].Value);
         if (!RegionName().IsMatch(region))
         {
-            throw new SettingsException(regionSetting ?? RegionSetting, $"must be an AWS region name such as eu-west-1, not '{region}'");
+            throw new SettingsException(regionSetting, $"must be an AWS region name such as eu-west-1, not '{region}'");
         }
 
-        var (endpointSetting, endpointText) = FirstSet(read, ServiceEndpointSetting, EndpointSetting);
-        var endpoint = DefaultEndpoint(region);
-        if (endpointText is not null)
+        return new SnsSettings
         {
-            if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed)
-                || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp))
-            {
-                throw new SettingsException(endpointSetting!, $"must be an absolute http(s) URL, not '{endpointText}'");
-            }
-
-            endpoint = parsed;
-        }
-
-        return new SnsSettings { Region = region, Endpoint = endpoint, EventsTopicArn = topicArn };
+            Region = region,
+            Endpoint = client.ServiceUrl ?? DefaultEndpoint(region),
+            EventsTopicArn = topicArn,
+            UseLocalCredentials = client.UseLocalCredentials,
+        };
     }
 
     public static Uri DefaultEndpoint(string region) =>
@@ -82,19 +88,6 @@ public sealed partial record SnsSettings
 
     /// <summary>True for an SNS FIFO topic ARN (any partition).</summary>
     public static bool IsFifoTopicArn(string? arn) => arn is not null && FifoTopicArn().IsMatch(arn);
-
-    private static (string? Setting, string? Value) FirstSet(Func<string, string?> read, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (read(name) is { } value && !string.IsNullOrWhiteSpace(value))
-            {
-                return (name, value.Trim());
-            }
-        }
-
-        return (null, null);
-    }
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:sns:(?<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,251}\.fifo$", RegexOptions.CultureInvariant)]
     private static partial Regex FifoTopicArn();
