@@ -10,6 +10,8 @@ public sealed record OrgState(bool Exists, string? Name, string? Location, strin
 
     public static string Category => "org";
 
+    public static string SnapshotName => "OrgState.v1";
+
     public OrgState Apply(IDomainEvent @event) => @event switch
     {
         OrgCreated e => On(e),

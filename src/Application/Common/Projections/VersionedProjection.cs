@@ -34,7 +34,8 @@ public abstract class VersionedProjection<TModel>(
     private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public abstract string Name { get; }
+    /// <summary>The read model's collection names the projection too.</summary>
+    public string Name => TModel.Collection;
 
     /// <summary>The stream category this projection reads (<c>org</c> reads <c>org-*</c>).</summary>
     protected abstract string Category { get; }

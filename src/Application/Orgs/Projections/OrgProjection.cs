@@ -12,8 +12,6 @@ public sealed class OrgProjection(
     IReadModelStore<OrgReadModel> models, IEventStore store, ILogger<OrgProjection> logger, IMetrics? metrics = null, TimeProvider? clock = null)
     : VersionedProjection<OrgReadModel>(models, store, logger, metrics, clock)
 {
-    public override string Name => "orgs";
-
     protected override string Category => OrgState.Category;
 
     protected override OrgReadModel? Apply(OrgReadModel? current, StoredEvent @event) => @event.Data switch
