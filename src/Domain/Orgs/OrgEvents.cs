@@ -14,3 +14,9 @@ public sealed record OrgUpdated(string OrgId, string Name, string Location, stri
 {
     public static string WireName => "OrgUpdated.v1";
 }
+
+/// <summary>The org is closed for good: no more updates, and reads answer that it is gone.</summary>
+public sealed record OrgClosed(string OrgId, DateTimeOffset ClosedAt) : IDomainEvent<OrgClosed>
+{
+    public static string WireName => "OrgClosed.v1";
+}

@@ -26,6 +26,7 @@ public static class Catalogue
     [
         EventEntry.Of(Json.OrgCreated),
         EventEntry.Of(Json.OrgUpdated),
+        EventEntry.Of(Json.OrgClosed),
         EventEntry.Of(Json.OtpIssued),
         EventEntry.Of(Json.OtpCodeRejected),
         EventEntry.Of(Json.OtpVerified),
@@ -160,6 +161,7 @@ public abstract class ReadModelEntry
     WriteIndented = false)]
 [JsonSerializable(typeof(OrgCreated))]
 [JsonSerializable(typeof(OrgUpdated))]
+[JsonSerializable(typeof(OrgClosed))]
 [JsonSerializable(typeof(OtpIssued))]
 [JsonSerializable(typeof(OtpCodeRejected))]
 [JsonSerializable(typeof(OtpVerified))]

@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Common.Projections;
@@ -27,7 +28,7 @@ public sealed class OrgProjectionTests
         _models = Substitute.For<IReadModelStore<OrgReadModel>>();
         _store = Substitute.For<IEventStore>();
         _models.TryPutAsync(Arg.Any<OrgReadModel>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(true);
-        _projection = new OrgProjection(_models, _store, NullLogger<OrgProjection>.Instance);
+        _projection = new OrgProjection(_models, _store, NullLogger<OrgProjection>.Instance, NullMetrics.Instance, TimeProvider.System);
     }
 
     /// <summary>Version <paramref name="version"/> of the org stream: created first, then updated with name "v{version}".</summary>
