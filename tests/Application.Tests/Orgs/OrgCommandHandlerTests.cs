@@ -3,6 +3,7 @@ using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Commands;
+using CleanCqrs.Application.Orgs.Commands.CloseOrg;
 using CleanCqrs.Application.Orgs.Commands.CreateOrg;
 using CleanCqrs.Application.Orgs.Commands.UpdateOrg;
 using CleanCqrs.Application.Outbox;
@@ -46,6 +47,9 @@ public sealed class OrgCommandHandlerTests
 
     private ValueTask<Result<OrgWritten>> Update(ExpectedVersion ifMatch, string? description = null) =>
         Validated.Send(new UpdateOrg(Owner, OrgId, "Acme Group", "Manila", description, ifMatch), new UpdateOrgHandler(Runner, _clock).Handle);
+
+    private ValueTask<Result<OrgWritten>> Close(ExpectedVersion ifMatch) =>
+        new CloseOrgHandler(Runner, _clock).Handle(new CloseOrg(Owner, OrgId, ifMatch), CancellationToken.None);
 
     private static OrgCreated Created(DateTimeOffset at) => new(OrgId, "Acme", "Jakarta", "Old", at);
 
@@ -205,6 +209,34 @@ public sealed class OrgCommandHandlerTests
         Assert.That(stale.Error, Is.InstanceOf<PreconditionFailedError>());
         Assert.That(current.Value.Version, Is.EqualTo(3));
         await _store.ReceivedWithAnyArgs(2).LoadAsync<OrgState>(default!, default);
+    }
+
+    [Test]
+    public async Task Closes_the_org_as_the_next_version_of_its_stream()
+    {
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-1)));
+
+        var result = await Close(ExpectedVersion.Is(1));
+
+        Assert.That(result.Value, Is.EqualTo(new OrgWritten(OrgId, 2)));
+        var commit = _appends.Single();
+        Assert.That(commit.Events.Select(e => e.Data), Is.EqualTo(new[] { new OrgClosed(OrgId, T0) }));
+        Assert.That(((OrgState)commit.Snapshot).Closed, Is.True);
+    }
+
+    [Test]
+    public async Task Refuses_to_close_an_unknown_or_closed_org_or_on_a_stale_if_match()
+    {
+        _store.HasStream<OrgState>(StreamId);
+        Assert.That((await Close(ExpectedVersion.Any)).Error, Is.InstanceOf<NotFoundError>());
+
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-1)), new OrgClosed(OrgId, T0.AddHours(-1)));
+        Assert.That((await Close(ExpectedVersion.Any)).Error, Is.InstanceOf<ConflictError>());
+        Assert.That((await Update(ExpectedVersion.Any)).Error, Is.InstanceOf<ConflictError>());
+
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-1)), Updated("Acme 2", T0.AddHours(-1)));
+        Assert.That((await Close(ExpectedVersion.Is(1))).Error, Is.InstanceOf<PreconditionFailedError>());
+        Assert.That(_appends, Is.Empty);
     }
 
     [Test]

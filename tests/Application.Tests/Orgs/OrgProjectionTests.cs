@@ -76,6 +76,17 @@ public sealed class OrgProjectionTests
         _store.DidNotReceiveWithAnyArgs().ReadStreamAsync(default!, default, default);
     }
 
+    [Test]
+    public async Task Marks_the_model_closed_keeping_its_last_profile()
+    {
+        ModelIsAt(3);
+
+        await Receive(Stored(StreamId, 4, new OrgClosed(OrgId, T0.AddMinutes(4)), T0.AddMinutes(4)));
+
+        await _models.Received(1).TryPutAsync(
+            new OrgReadModel(OrgId, "v3", "Jakarta", null, 4, T0.AddMinutes(4), Closed: true), 3, Arg.Any<CancellationToken>());
+    }
+
     [TestCase(3)]
     [TestCase(2)]
     [TestCase(1)]

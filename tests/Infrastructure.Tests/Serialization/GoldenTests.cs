@@ -24,6 +24,8 @@ public sealed class GoldenTests
             """{"orgId":"o-1","name":"Acme","location":"Jakarta","description":"Makers","createdAt":"2025-01-02T03:04:05.678+00:00"}"""),
         ["OrgUpdated.v1"] = (new OrgUpdated("o-1", "Acme Pte", "Singapore", null, At),
             """{"orgId":"o-1","name":"Acme Pte","location":"Singapore","description":null,"updatedAt":"2025-01-02T03:04:05.678+00:00"}"""),
+        ["OrgClosed.v1"] = (new OrgClosed("o-1", At),
+            """{"orgId":"o-1","closedAt":"2025-01-02T03:04:05.678+00:00"}"""),
         ["OtpIssued.v1"] = (new OtpIssued("0123456789abcdef0123456789abcdef", "s-1", "ops@acme.example", "org", "SG", "email", At, At.AddMinutes(5)),
             """{"otpId":"0123456789abcdef0123456789abcdef","subjectId":"s-1","primary":"ops@acme.example","role":"org","country":"SG","channel":"email","issuedAt":"2025-01-02T03:04:05.678+00:00","expiresAt":"2025-01-02T03:09:05.678+00:00"}"""),
         ["OtpCodeRejected.v1"] = (new OtpCodeRejected("0123456789abcdef0123456789abcdef", 2, At),
@@ -34,8 +36,8 @@ public sealed class GoldenTests
 
     private static readonly Dictionary<string, (object State, string Json)> Snapshots = new(StringComparer.Ordinal)
     {
-        ["OrgState.v1"] = (new OrgState(true, "Acme", "Jakarta", null),
-            """{"exists":true,"name":"Acme","location":"Jakarta","description":null}"""),
+        ["OrgState.v2"] = (new OrgState(true, "Acme", "Jakarta", null, Closed: true),
+            """{"exists":true,"name":"Acme","location":"Jakarta","description":null,"closed":true}"""),
         ["OtpState.v1"] = (new OtpState("0123456789abcdef0123456789abcdef", "s-1", "org", "SG", At, 1, false, [At]),
             """{"currentOtpId":"0123456789abcdef0123456789abcdef","subjectId":"s-1","role":"org","country":"SG","expiresAt":"2025-01-02T03:04:05.678+00:00","failedAttempts":1,"used":false,"recentRequests":["2025-01-02T03:04:05.678+00:00"],"locked":false}"""),
     };
@@ -106,7 +108,25 @@ public sealed class GoldenTests
         var model = new OrgReadModel("o-1", "Acme", "Jakarta", null, 2, At);
 
         Assert.That(JsonSerializer.Serialize(model, ReadModelSerializer.TypeInfo<OrgReadModel>()), Is.EqualTo(
-            """{"id":"o-1","name":"Acme","location":"Jakarta","description":null,"version":2,"updatedAt":"2025-01-02T03:04:05.678+00:00"}"""));
+            """{"id":"o-1","name":"Acme","location":"Jakarta","description":null,"version":2,"updatedAt":"2025-01-02T03:04:05.678+00:00","closed":false}"""));
+    }
+
+    [Test]
+    public void A_read_model_stored_before_closing_existed_reads_as_open()
+    {
+        var stored = """{"id":"o-1","name":"Acme","location":"Jakarta","description":null,"version":2,"updatedAt":"2025-01-02T03:04:05.678+00:00"}""";
+
+        Assert.That(JsonSerializer.Deserialize(stored, ReadModelSerializer.TypeInfo<OrgReadModel>())!.Closed, Is.False);
+    }
+
+    [Test]
+    public void A_snapshot_of_a_retired_state_shape_is_not_read_so_the_store_folds_the_events()
+    {
+        // OrgState.v1 had no "closed"; every store folds such a stream's events instead.
+        var v1 = """{"exists":true,"name":"Acme","location":"Jakarta","description":null}"""u8;
+
+        Assert.That(SnapshotSerializer.Deserialize<OrgState>("OrgState.v1", v1), Is.Null);
+        Assert.That(SnapshotSerializer.DeserializeAny("OrgState.v1", "{}"), Is.EqualTo(new UnknownSnapshot("OrgState.v1", "{}")));
     }
 
     [Test]
