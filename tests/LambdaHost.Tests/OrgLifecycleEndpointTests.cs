@@ -154,6 +154,11 @@ public sealed class OrgLifecycleEndpointTests(PayloadFormat format)
         Assert.That((headMissing.Status, headMissing.Body ?? ""), Is.EqualTo((404, "")));
         Assert.That((headJwks.Status, headJwks.Body ?? ""), Is.EqualTo((200, "")));
         Assert.That((headHistory.Status, headHistory.Body ?? ""), Is.EqualTo((200, "")));
+        var headNoRoute = await Send(new ApiRequest("HEAD", "/nope"));
+        var headPostOnly = await Send(new ApiRequest("HEAD", "/otp"));
+        Assert.That((headNoRoute.Status, headNoRoute.Body ?? ""), Is.EqualTo((404, "")));
+        Assert.That((headPostOnly.Status, headPostOnly.Body ?? "", headPostOnly.Header("Allow")), Is.EqualTo((405, "", "POST")));
+        Assert.That(headPostOnly.Header("Content-Type"), Does.StartWith("application/problem+json"));
     }
 
     [Test]

@@ -38,7 +38,8 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             response = Problems.Internal(request.RequestId);
         }
 
-        return response
+        // HEAD: whatever GET would answer, refusals included, without the body (SPEC 5.1).
+        return (request.Method == "HEAD" ? response.WithoutBody() : response)
             .WithHeader(RequestIdHeader, request.RequestId)
             .WithHeader(CorrelationIdHeader, correlationId);
     }
@@ -63,8 +64,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
 
         // Who the caller is, or why not; whether that is enough is the request's own authorisation, in the pipeline.
         var caller = endpoint.RequiresBearer ? await bearer.AuthenticateAsync(request, cancellationToken) : null;
-        var response = await endpoint.Handle(new EndpointContext(request, route.Id, caller, mediator), cancellationToken);
-        return request.Method == "HEAD" ? response.WithoutBody() : response;
+        return await endpoint.Handle(new EndpointContext(request, route.Id, caller, mediator), cancellationToken);
     }
 
     // A span loop: LINQ over a string boxes an enumerator on every request.
