@@ -1,5 +1,6 @@
 using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Queries.GetOrgHistory;
 using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Orgs;
