@@ -2,15 +2,9 @@ using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.Application.Common.Security;
-using CleanCqrs.Application.Orgs.Commands.CreateOrg;
-using CleanCqrs.Application.Orgs.Commands.UpdateOrg;
 using CleanCqrs.Application.Orgs.Projections;
-using CleanCqrs.Application.Orgs.Queries.GetOrg;
 using CleanCqrs.Application.Otps;
-using CleanCqrs.Application.Otps.Commands.RequestOtp;
-using CleanCqrs.Application.Otps.Commands.VerifyOtp;
 using CleanCqrs.Application.Outbox;
-using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,7 +14,8 @@ public static class DependencyInjection
 {
     /// <summary>
     /// Registers the application services. Handlers are registered by the Mediator source generator
-    /// in the composition root; validators are listed here by hand (no assembly scanning: AOT).
+    /// in the composition root; each request names its own validator (<c>IValidatedRequest</c>), so
+    /// there is no list to keep in step and no assembly scanning (AOT).
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services, OtpOptions? otpOptions = null)
     {
@@ -29,12 +24,6 @@ public static class DependencyInjection
         services.AddSingleton<IOtpIdGenerator, RandomOtpIdGenerator>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<OutboxRelay>();
-
-        services.AddSingleton<IValidator<CreateOrg>, CreateOrgValidator>();
-        services.AddSingleton<IValidator<UpdateOrg>, UpdateOrgValidator>();
-        services.AddSingleton<IValidator<GetOrg>, GetOrgValidator>();
-        services.AddSingleton<IValidator<RequestOtp>, RequestOtpValidator>();
-        services.AddSingleton<IValidator<VerifyOtp>, VerifyOtpValidator>();
 
         // Projections are notification handlers (registered by Mediator) and rebuildable.
         services.AddSingleton<IProjection>(sp => sp.GetRequiredService<OrgProjection>());

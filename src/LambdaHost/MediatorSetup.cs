@@ -11,7 +11,7 @@ public static class MediatorSetup
     /// The only call to the Mediator source generator's <c>AddMediator</c>: handlers of the
     /// Application assembly, singletons, and the pipeline in explicit order — logging outermost,
     /// then metrics (outside the refusals, so they are counted), then authorisation (401/403) before
-    /// validation (400), as the HTTP contract orders them.
+    /// the input the edge could not bind and then validation (400), as the HTTP contract orders them.
     /// </summary>
     public static IServiceCollection AddMediatorPipeline(this IServiceCollection services) =>
         services.AddMediator(options =>
@@ -25,6 +25,7 @@ public static class MediatorSetup
                 typeof(LoggingBehaviour<,>),
                 typeof(MetricsBehaviour<,>),
                 typeof(AuthorizationBehaviour<,>),
+                typeof(BindingBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
             ];
         });

@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common;
 using System.Text;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.LambdaHost.Http;
@@ -39,9 +40,10 @@ public sealed class HttpContractTests
     [TestCase("PUT", "/otp/verify", "POST")]
     [TestCase("GET", "/authenticate", "POST")]
     [TestCase("DELETE", "/orgs", "POST")]
-    [TestCase("DELETE", "/orgs/abc", "GET, PUT")]
-    [TestCase("POST", "/orgs/abc", "GET, PUT")]
-    [TestCase("POST", "/.well-known/jwks.json", "GET")]
+    [TestCase("PATCH", "/orgs/abc", "GET, HEAD, PUT, DELETE")]
+    [TestCase("POST", "/orgs/abc", "GET, HEAD, PUT, DELETE")]
+    [TestCase("PUT", "/orgs/abc/history", "GET, HEAD")]
+    [TestCase("POST", "/.well-known/jwks.json", "GET, HEAD")]
     public async Task Wrong_method_is_405_with_Allow(string method, string path, string allow)
     {
         var response = await _host.SendAsync(new ApiRequest(method, path));
@@ -367,7 +369,7 @@ public sealed class HttpContractTests
         var result = await bearer.AuthenticateAsync(request, CancellationToken.None);
 
         Assert.That(result.Claims, Is.Null);
-        Assert.That(result.Problem!.StatusCode, Is.EqualTo(401));
+        Assert.That(result.Refusal, Is.Not.Null.And.Property(nameof(UnauthorizedError.InvalidToken)).True);
     }
 
     [Test]

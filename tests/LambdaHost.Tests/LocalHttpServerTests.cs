@@ -56,13 +56,13 @@ public sealed class LocalHttpServerTests
     [Test]
     public async Task Problems_and_their_headers_come_back_over_http()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, "/orgs/abc?x=1");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/orgs/abc?x=1");
 
         using var response = await _client.SendAsync(request);
 
         Assert.That((int)response.StatusCode, Is.EqualTo(405));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(response.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET", "PUT" }));
+        Assert.That(response.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET", "HEAD", "PUT", "DELETE" }));
     }
 
     [Test]

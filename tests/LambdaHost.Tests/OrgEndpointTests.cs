@@ -318,7 +318,7 @@ public sealed class OrgEndpointTests
         var huge = new string('x', 70_000);
         var refusals = new[]
         {
-            await _host.SendAsync(new ApiRequest("DELETE", $"/orgs/{Subject}").WithBearer(_token)),
+            await _host.SendAsync(new ApiRequest("PATCH", $"/orgs/{Subject}").WithBearer(_token)),
             await _host.SendAsync(new ApiRequest("PUT", $"/orgs/{Subject}") { Body = huge }.WithHeader("Content-Type", "application/json").WithBearer(_token)),
             await _host.SendAsync(new ApiRequest("PUT", $"/orgs/{Subject}") { Body = NewProfile }.WithHeader("Content-Type", "text/plain").WithBearer(_token)),
             await _host.PutJsonAsync($"/orgs/{Subject}", NewProfile),

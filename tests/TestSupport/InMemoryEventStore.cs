@@ -56,17 +56,21 @@ public sealed class InMemoryEventStore : IEventStore
 
     public ValueTask<bool> TryAppendAsync(Commit commit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(commit);
+        commit.ThrowIfNotContiguous();
         lock (_gate)
         {
-            if (!_streams.TryGetValue(commit.StreamId, out var commits))
-            {
-                _streams[commit.StreamId] = commits = [];
-            }
-
-            var version = commits.Count == 0 ? 0 : commits[^1].Version;
+            var commits = _streams.GetValueOrDefault(commit.StreamId);
+            var version = commits is [.., var last] ? last.Version : 0;
             if (version != commit.ExpectedVersion)
             {
                 return ValueTask.FromResult(false);
+            }
+
+            // A stream is listed from its first stored commit on, never by a refused append.
+            if (commits is null)
+            {
+                _streams[commit.StreamId] = commits = [];
             }
 
             commits.Add(commit);
@@ -120,6 +124,8 @@ public sealed class InMemoryEventStore : IEventStore
             IReadOnlyList<Commit> pending = [.. _streams.Values.SelectMany(c => c)
                 .Where(c => !_published.Contains((c.StreamId, c.Version)) && c.CommittedAt < committedBefore)
                 .OrderBy(c => c.CommittedAt)
+                .ThenBy(c => c.StreamId, StringComparer.Ordinal)
+                .ThenBy(c => c.Version)
                 .Take(max)];
             return ValueTask.FromResult(pending);
         }

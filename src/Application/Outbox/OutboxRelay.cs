@@ -7,21 +7,19 @@ using Microsoft.Extensions.Logging;
 namespace CleanCqrs.Application.Outbox;
 
 /// <summary>Publishes a stored commit, then marks it published; on failure it stays pending.</summary>
-public sealed class OutboxRelay(IEventStore store, ICommitPublisher publisher, ILogger<OutboxRelay> logger, IMetrics? metrics = null)
+public sealed class OutboxRelay(IEventStore store, ICommitPublisher publisher, ILogger<OutboxRelay> logger, IMetrics metrics)
 {
-    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
-
     public async ValueTask<bool> TryRelayAsync(Commit commit, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             await publisher.PublishAsync(commit, cancellationToken);
-            _metrics.Duration(MetricNames.PublishLatency, Stopwatch.GetElapsedTime(started));
+            metrics.Duration(MetricNames.PublishLatency, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _metrics.Count(MetricNames.PublishFailures);
+            metrics.Count(MetricNames.PublishFailures);
             logger.LogWarning(ex, "Publishing {StreamId}@{Version} failed; it stays pending for the sweeper",
                 commit.StreamId, commit.Version);
             return false;

@@ -14,11 +14,9 @@ public sealed record SweepOutbox(TimeSpan MinAge, int MaxCommits = 1000) : IComm
 
 public sealed record SweepResult(int Published, int Failed);
 
-public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, TimeProvider clock, IMetrics? metrics = null)
+public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, TimeProvider clock, IMetrics metrics)
     : ICommandHandler<SweepOutbox, SweepResult>
 {
-    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
-
     public async ValueTask<SweepResult> Handle(SweepOutbox command, CancellationToken cancellationToken)
     {
         var pending = await store.ReadPendingAsync(clock.GetUtcNow() - command.MinAge, command.MaxCommits, cancellationToken);
@@ -46,7 +44,7 @@ public sealed class SweepOutboxHandler(IEventStore store, OutboxRelay relay, Tim
         }
 
         // Recorded when zero too: a sweeper that stops running shows as missing data, not as a quiet outbox.
-        _metrics.Count(MetricNames.CommitsSwept, published);
+        metrics.Count(MetricNames.CommitsSwept, published);
         return new SweepResult(published, failed);
     }
 }

@@ -7,23 +7,22 @@ namespace CleanCqrs.Domain.Common;
 public abstract record Error(string Detail);
 
 /// <summary>Field-keyed validation messages (camelCase field names).</summary>
-public sealed record ValidationError(IReadOnlyDictionary<string, string[]> Errors)
-    : Error("One or more fields are invalid.")
+public sealed record ValidationError(IReadOnlyDictionary<string, string[]> Errors, string Detail = ValidationError.ManyFields)
+    : Error(Detail)
 {
+    public const string ManyFields = "One or more fields are invalid.";
+
+    /// <summary>The key under <c>errors</c> for a problem with the request body as a whole.</summary>
+    public const string BodyField = "body";
+
     public static ValidationError For(string field, string message) =>
-        new(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+        new(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] },
+            field == BodyField ? $"The request body {message}." : $"'{field}' {message}.");
 }
 
 public sealed record NotFoundError(string Detail) : Error(Detail);
 
 public sealed record ConflictError(string Detail) : Error(Detail);
-
-/// <summary>The caller's precondition (If-Match) no longer holds.</summary>
-public sealed record PreconditionFailedError(string Detail) : Error(Detail);
-
-public sealed record UnauthorizedError(string Detail) : Error(Detail);
-
-public sealed record ForbiddenError(string Detail) : Error(Detail);
 
 /// <summary>Refused by a rate limit; <see cref="RetryAfter"/> is when a retry would be accepted.</summary>
 public sealed record RateLimitedError(TimeSpan RetryAfter, string Detail) : Error(Detail);

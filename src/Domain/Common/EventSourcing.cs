@@ -1,11 +1,20 @@
 namespace CleanCqrs.Domain.Common;
 
 /// <summary>
-/// A fact that happened to one aggregate. Events are past-tense records of primitives; each has a
-/// stable wire name with a version suffix (see <see cref="EventNames"/>). Never rename one: add a new
-/// version and an upcaster.
+/// A fact that happened to one aggregate. Events are past-tense records of primitives; each declares
+/// its stable wire name through <see cref="IDomainEvent{TSelf}"/>.
 /// </summary>
 public interface IDomainEvent;
+
+/// <summary>
+/// An event type and its wire name with a version suffix (<c>OrgCreated.v1</c>), declared once here;
+/// every serializer and store reads it from the infrastructure's catalogue. Never rename one: add a
+/// new version and an upcaster.
+/// </summary>
+public interface IDomainEvent<TSelf> : IDomainEvent where TSelf : IDomainEvent<TSelf>
+{
+    static abstract string WireName { get; }
+}
 
 /// <summary>
 /// Aggregate state: immutable, rebuilt by folding events, one small <c>On</c> function per event.
@@ -17,6 +26,12 @@ public interface IAggregateState<TSelf> where TSelf : IAggregateState<TSelf>
 
     /// <summary>The stream's category; a stream id is <c>{category}-{id}</c>.</summary>
     static abstract string Category { get; }
+
+    /// <summary>
+    /// The versioned name of this state's snapshot shape (<c>OrgState.v1</c>). Change it whenever the
+    /// shape changes: a store that meets an older name folds the events instead of reading the snapshot.
+    /// </summary>
+    static abstract string SnapshotName { get; }
 
     TSelf Apply(IDomainEvent @event);
 }

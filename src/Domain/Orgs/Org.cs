@@ -7,13 +7,22 @@ public static class Org
 {
     public static Decision Create(OrgState state, string orgId, OrgProfile profile, DateTimeOffset now) =>
         state.Exists
-            ? new ConflictError($"Org '{orgId}' already exists.")
+            ? new ConflictError(state.Closed ? $"Org '{orgId}' was closed; its id cannot be used again." : $"Org '{orgId}' already exists.")
             : Decision.Accept(new OrgCreated(
                 orgId, profile.Name.Value, profile.Location.Value, profile.Description.Value, now));
 
     public static Decision Update(OrgState state, string orgId, OrgProfile profile, DateTimeOffset now) =>
-        !state.Exists
-            ? new NotFoundError($"Org '{orgId}' does not exist.")
-            : Decision.Accept(new OrgUpdated(
-                orgId, profile.Name.Value, profile.Location.Value, profile.Description.Value, now));
+        !state.Exists ? NotFound(orgId)
+        : state.Closed ? Closed(orgId)
+        : Decision.Accept(new OrgUpdated(
+            orgId, profile.Name.Value, profile.Location.Value, profile.Description.Value, now));
+
+    public static Decision Close(OrgState state, string orgId, DateTimeOffset now) =>
+        !state.Exists ? NotFound(orgId)
+        : state.Closed ? Closed(orgId)
+        : Decision.Accept(new OrgClosed(orgId, now));
+
+    private static NotFoundError NotFound(string orgId) => new($"Org '{orgId}' does not exist.");
+
+    private static ConflictError Closed(string orgId) => new($"Org '{orgId}' is closed.");
 }

@@ -4,7 +4,7 @@ namespace CleanCqrs.Domain.Otps;
 
 // The code itself is never part of an event: it is derived from the OTP id under a server key.
 
-/// <summary>Wire name <c>OtpIssued.v1</c>. Supersedes any earlier OTP of the same primary.</summary>
+/// <summary>Supersedes any earlier OTP of the same primary.</summary>
 public sealed record OtpIssued(
     string OtpId,
     string SubjectId,
@@ -13,10 +13,19 @@ public sealed record OtpIssued(
     string Country,
     string Channel,
     DateTimeOffset IssuedAt,
-    DateTimeOffset ExpiresAt) : IDomainEvent;
+    DateTimeOffset ExpiresAt) : IDomainEvent<OtpIssued>
+{
+    public static string WireName => "OtpIssued.v1";
+}
 
-/// <summary>Wire name <c>OtpCodeRejected.v1</c>. <see cref="FailedAttempts"/> counts wrong codes so far.</summary>
-public sealed record OtpCodeRejected(string OtpId, int FailedAttempts, DateTimeOffset RejectedAt) : IDomainEvent;
+/// <summary><see cref="FailedAttempts"/> counts wrong codes so far.</summary>
+public sealed record OtpCodeRejected(string OtpId, int FailedAttempts, DateTimeOffset RejectedAt) : IDomainEvent<OtpCodeRejected>
+{
+    public static string WireName => "OtpCodeRejected.v1";
+}
 
-/// <summary>Wire name <c>OtpVerified.v1</c>. The OTP is consumed; a token was issued for the subject.</summary>
-public sealed record OtpVerified(string OtpId, string SubjectId, DateTimeOffset VerifiedAt) : IDomainEvent;
+/// <summary>The OTP is consumed; a token was issued for the subject.</summary>
+public sealed record OtpVerified(string OtpId, string SubjectId, DateTimeOffset VerifiedAt) : IDomainEvent<OtpVerified>
+{
+    public static string WireName => "OtpVerified.v1";
+}

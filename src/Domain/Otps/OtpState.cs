@@ -20,6 +20,8 @@ public sealed record OtpState(
 
     public static string Category => "otp";
 
+    public static string SnapshotName => "OtpState.v1";
+
     public bool Locked => FailedAttempts >= Otp.MaxFailedAttempts;
 
     public OtpState Apply(IDomainEvent @event) => @event switch

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
 using CleanCqrs.Application.Common.EventSourcing;
-using CleanCqrs.Domain.Orgs;
-using CleanCqrs.Domain.Otps;
 using CleanCqrs.Infrastructure.Serialization;
 using static CleanCqrs.Infrastructure.DynamoDb.EventsTable;
 
@@ -19,9 +17,6 @@ internal static class CommitItems
     private const string Metadata = "metadata";
     private const string CorrelationId = "correlationId";
     private const string CausationId = "causationId";
-
-    /// <summary>Fixed width and UTC, so string order is time order (the pending index sorts on it).</summary>
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     /// <param name="shardKey">The outbox shard of the commit's stream (<see cref="OutboxShards.KeyOf"/>).</param>
     public static Dictionary<string, AttributeValue> ToItem(Commit commit, string shardKey)
@@ -44,21 +39,14 @@ internal static class CommitItems
         return item;
     }
 
-    /// <summary>The whole commit; a snapshot of a type this build no longer reads is kept as <see cref="StoredSnapshot"/>.</summary>
-    public static Commit ToCommit(Dictionary<string, AttributeValue> item)
-    {
-        var type = item[SnapshotType].S;
-        var json = Encoding.UTF8.GetBytes(item[Snapshot].S);
-        object snapshot = (object?)SnapshotSerializer.Deserialize<OrgState>(type, json)
-            ?? (object?)SnapshotSerializer.Deserialize<OtpState>(type, json)
-            ?? new StoredSnapshot(type, item[Snapshot].S);
-        return new Commit(
+    /// <summary>The whole commit; a snapshot of a type this build no longer reads is kept as <see cref="UnknownSnapshot"/>.</summary>
+    public static Commit ToCommit(Dictionary<string, AttributeValue> item) =>
+        new(
             item[StreamId].S,
             GetLong(item, Seq) - 1,
             ToEvents(item),
-            snapshot,
-            ParseTime(item[CommittedAt].S));
-    }
+            SnapshotSerializer.DeserializeAny(item[SnapshotType].S, item[Snapshot].S),
+            StoredTime.Parse(item[CommittedAt].S));
 
     /// <summary>The commit's events; versions follow from its first one (<c>seq</c>).</summary>
     public static IReadOnlyList<StoredEvent> ToEvents(Dictionary<string, AttributeValue> item)
@@ -78,7 +66,7 @@ internal static class CommitItems
                 streamId,
                 first + i,
                 EventSerializer.DeserializeData(map[Type].S, Encoding.UTF8.GetBytes(map[Data].S)),
-                ParseTime(map[OccurredAt].S),
+                StoredTime.Parse(map[OccurredAt].S),
                 metadata);
         }
 
@@ -107,10 +95,7 @@ internal static class CommitItems
     public static string PendingSinceKey(DateTimeOffset committedAt, long seq) =>
         $"{Time(committedAt)}#{seq.ToString("D19", CultureInfo.InvariantCulture)}";
 
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    public static string Time(DateTimeOffset time) => StoredTime.ToText(time);
 
     private static AttributeValue EventToMap(StoredEvent stored)
     {
@@ -143,9 +128,3 @@ internal static class CommitItems
     private static string? Optional(Dictionary<string, AttributeValue> map, string name) =>
         map.TryGetValue(name, out var value) ? value.S : null;
 }
-
-/// <summary>
-/// The snapshot of a commit read back without knowing its state type (the outbox backlog) when the
-/// snapshot is of a type this build no longer reads; publishing needs only the events.
-/// </summary>
-public sealed record StoredSnapshot(string Type, string Json);

@@ -1,18 +1,14 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using CleanCqrs.Application.Orgs.Projections;
+using CleanCqrs.Application.Common.Ports;
 
 namespace CleanCqrs.Infrastructure.Serialization;
 
-/// <summary>JSON type info of each read model type, for the read-model stores.</summary>
+/// <summary>JSON type info and collection of each read model type, for the read-model stores (see <see cref="Catalogue.ReadModels"/>).</summary>
 public static class ReadModelSerializer
 {
-    public static JsonTypeInfo<TModel> TypeInfo<TModel>() =>
-        (JsonTypeInfo<TModel>)(InfrastructureJsonContext.Default.GetTypeInfo(typeof(TModel))
-            ?? throw new ArgumentException($"{typeof(TModel).Name} is not a known read model."));
+    public static JsonTypeInfo<TModel> TypeInfo<TModel>() where TModel : class, IReadModel =>
+        (JsonTypeInfo<TModel>)Catalogue.ReadModelOf<TModel>().Json;
 
     /// <summary>The table (or key prefix) of a read model type.</summary>
-    public static string Collection<TModel>() => typeof(TModel) == typeof(OrgReadModel)
-        ? "orgs"
-        : throw new ArgumentException($"{typeof(TModel).Name} is not a known read model.");
+    public static string Collection<TModel>() where TModel : class, IReadModel => Catalogue.ReadModelOf<TModel>().Collection;
 }

@@ -1,38 +1,37 @@
-using System.Text.Json;
-using CleanCqrs.Domain.Orgs;
-using CleanCqrs.Domain.Otps;
+using CleanCqrs.Domain.Common;
 
 namespace CleanCqrs.Infrastructure.Serialization;
 
 /// <summary>
-/// Aggregate snapshots, stored with every commit. Each has a versioned name; a store that meets an
-/// unknown one (after a state shape change) folds the stream's events instead.
+/// Aggregate snapshots, stored with every commit under the state's versioned name (see
+/// <see cref="Catalogue.Snapshots"/>); a store that meets an unknown one (after a state shape
+/// change) folds the stream's events instead.
 /// </summary>
 public static class SnapshotSerializer
 {
-    private static InfrastructureJsonContext Json => InfrastructureJsonContext.Default;
-
-    public static (string Type, byte[] Json) Serialize(object state) => state switch
+    public static (string Type, byte[] Json) Serialize(object state)
     {
-        OrgState s => ("OrgState.v1", JsonSerializer.SerializeToUtf8Bytes(s, Json.OrgState)),
-        OtpState s => ("OtpState.v1", JsonSerializer.SerializeToUtf8Bytes(s, Json.OtpState)),
-        _ => throw new ArgumentException($"No snapshot serializer for {state.GetType().Name}.", nameof(state)),
-    };
+        var type = Catalogue.SnapshotOf(state);
+        return (type.Name, type.Serialize(state));
+    }
 
-    /// <summary>The snapshot as <typeparamref name="TState"/>, or null when its type is not the current one.</summary>
-    public static TState? Deserialize<TState>(string type, ReadOnlySpan<byte> json) where TState : class =>
-        (type, typeof(TState)) switch
-        {
-            ("OrgState.v1", var t) when t == typeof(OrgState) => JsonSerializer.Deserialize(json, Json.OrgState) as TState,
-            ("OtpState.v1", var t) when t == typeof(OtpState) => JsonSerializer.Deserialize(json, Json.OtpState) as TState,
-            _ => null,
-        };
+    /// <summary>The snapshot as <typeparamref name="TState"/>, or null when its name is not the state's current one.</summary>
+    public static TState? Deserialize<TState>(string type, ReadOnlySpan<byte> json) where TState : class, IAggregateState<TState> =>
+        type == TState.SnapshotName ? Catalogue.SnapshotNamed(type)?.Deserialize(json) as TState : null;
 
-    /// <summary>The snapshot as whichever state type it names, or null when the type is not a current one.</summary>
-    public static object? Deserialize(string type, ReadOnlySpan<byte> json) => type switch
-    {
-        "OrgState.v1" => JsonSerializer.Deserialize(json, Json.OrgState),
-        "OtpState.v1" => JsonSerializer.Deserialize(json, Json.OtpState),
-        _ => null,
-    };
+    /// <summary>The snapshot as whichever state type it names, or null when the name is not a current one.</summary>
+    public static object? Deserialize(string type, ReadOnlySpan<byte> json) => Catalogue.SnapshotNamed(type)?.Deserialize(json);
+
+    /// <summary>
+    /// A pending commit's snapshot without knowing its state type: the state, or the stored text when
+    /// the shape is one this build no longer reads (publishing needs only the events).
+    /// </summary>
+    public static object DeserializeAny(string type, string json) =>
+        Deserialize(type, System.Text.Encoding.UTF8.GetBytes(json)) ?? new UnknownSnapshot(type, json);
 }
+
+/// <summary>
+/// The snapshot of a pending commit whose state type is no longer current; publishing needs only
+/// the events, so it is carried as stored.
+/// </summary>
+public sealed record UnknownSnapshot(string Type, string Json);

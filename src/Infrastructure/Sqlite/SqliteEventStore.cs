@@ -63,26 +63,16 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             return new LoadedStream<TState>(TState.Initial, 0);
         }
 
-        if (SnapshotSerializer.Deserialize<TState>(latest.Type, Encoding.UTF8.GetBytes(latest.Json)) is { } snapshot)
-        {
-            return new LoadedStream<TState>(snapshot, latest.Version);
-        }
-
-        // The snapshot was written by an older shape of the state: the events still say everything.
-        var state = TState.Initial;
-        long version = 0;
-        await foreach (var stored in ReadStreamAsync(streamId, 0, cancellationToken))
-        {
-            state = state.Apply(stored.Data);
-            version = stored.Version;
-        }
-
-        return new LoadedStream<TState>(state, version);
+        // A snapshot written by an older shape of the state is folded from the events, which still say everything.
+        return SnapshotSerializer.Deserialize<TState>(latest.Type, Encoding.UTF8.GetBytes(latest.Json)) is { } snapshot
+            ? new LoadedStream<TState>(snapshot, latest.Version)
+            : await this.FoldAsync<TState>(streamId, latest.Version, cancellationToken);
     }
 
     public async ValueTask<bool> TryAppendAsync(Commit commit, CancellationToken cancellationToken)
     {
-        Validate(commit);
+        ArgumentNullException.ThrowIfNull(commit);
+        commit.ThrowIfNotContiguous();
         await database.EnsureSchemaAsync(Schema, cancellationToken);
         var events = Encoding.UTF8.GetString(CommitSerializer.SerializeEvents(commit.Events));
         var (snapshotType, snapshotJson) = SnapshotSerializer.Serialize(commit.Snapshot);
@@ -273,31 +263,4 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 return commits;
             },
             cancellationToken);
-
-    private static void Validate(Commit commit)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(commit.StreamId, nameof(commit));
-        ArgumentOutOfRangeException.ThrowIfNegative(commit.ExpectedVersion, nameof(commit));
-        if (commit.Events.Count == 0)
-        {
-            throw new ArgumentException("A commit holds at least one event.", nameof(commit));
-        }
-
-        for (var i = 0; i < commit.Events.Count; i++)
-        {
-            var stored = commit.Events[i];
-            if (!string.Equals(stored.StreamId, commit.StreamId, StringComparison.Ordinal) || stored.Version != commit.ExpectedVersion + i + 1)
-            {
-                throw new ArgumentException(
-                    $"Event {i} of the commit to {commit.StreamId}@{commit.ExpectedVersion} must be {commit.StreamId}@{commit.ExpectedVersion + i + 1}, not {stored.StreamId}@{stored.Version}.",
-                    nameof(commit));
-            }
-        }
-    }
 }
-
-/// <summary>
-/// The snapshot of a pending commit whose state type is no longer current; publishing needs only
-/// the events, so it is carried as stored.
-/// </summary>
-public sealed record UnknownSnapshot(string Type, string Json);

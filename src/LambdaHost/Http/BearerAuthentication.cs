@@ -1,23 +1,22 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.Ports;
 using Microsoft.Extensions.Logging;
 
 namespace CleanCqrs.LambdaHost.Http;
 
-/// <summary>The caller's claims, or the 401 that answers a request without a valid bearer token.</summary>
-public readonly record struct Authentication(TokenClaims? Claims, HttpResponseData? Problem);
-
 /// <summary>
-/// Reads <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750) and checks the token. A missing,
-/// repeated or malformed header is a 401 just like a token that fails validation.
+/// Reads <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750) and checks the token: the caller's
+/// claims, or why there are none (a missing, repeated or malformed header like a token that fails
+/// validation). The request's authorisation turns the latter into its 401.
 /// </summary>
 public sealed class BearerAuthentication(ITokenValidator validator, ILogger<BearerAuthentication> logger)
 {
     /// <summary>Far above any token this service signs; longer ones are refused without being parsed.</summary>
     public const int MaxTokenLength = 8 * 1024;
 
-    public async ValueTask<Authentication> AuthenticateAsync(HttpRequestData request, CancellationToken cancellationToken)
+    public async ValueTask<Caller> AuthenticateAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
         var count = request.Headers.Count("authorization");
         if (count == 0)
@@ -44,7 +43,7 @@ public sealed class BearerAuthentication(ITokenValidator validator, ILogger<Bear
 
         return claims is null
             ? Fail("The bearer token is not valid (bad signature, issuer or algorithm, or expired).", invalidToken: true)
-            : new Authentication(claims, null);
+            : new Caller(claims);
     }
 
     /// <summary>The token68 after the case-insensitive scheme <c>Bearer</c> and at least one space.</summary>
@@ -87,6 +86,6 @@ public sealed class BearerAuthentication(ITokenValidator validator, ILogger<Bear
         return true;
     }
 
-    private static Authentication Fail(string detail, bool invalidToken) =>
-        new(null, Problems.Unauthorized(detail, invalidToken));
+    private static Caller Fail(string detail, bool invalidToken) =>
+        new(null, new UnauthorizedError(detail, invalidToken));
 }

@@ -38,8 +38,6 @@ public sealed class RequestHeaders
 
     private RequestHeaders(Dictionary<string, string[]> values) => _values = values;
 
-    public IEnumerable<string> Names => _values.Keys;
-
     /// <summary>All values of the header joined by ", " (RFC 9110 section 5.3), or null when absent.</summary>
     public string? this[string name] =>
         !_values.TryGetValue(name, out var values) || values.Length == 0 ? null

@@ -41,6 +41,9 @@ public sealed class HttpResponseData
         new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, HttpJson.Context.ProblemDetails),
             NewHeaders(new("Content-Type", MediaTypes.ProblemJson)));
 
+    /// <summary>The answer to a <c>HEAD</c>: the same status and headers, no body.</summary>
+    public HttpResponseData WithoutBody() => new(StatusCode, [], [.. _headers]);
+
     public HttpResponseData WithHeader(string name, string value)
     {
         _headers.Add(new(name, value));

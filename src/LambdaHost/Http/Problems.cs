@@ -1,4 +1,5 @@
 using System.Globalization;
+using CleanCqrs.Application.Common;
 using CleanCqrs.Domain.Common;
 
 namespace CleanCqrs.LambdaHost.Http;
@@ -22,6 +23,7 @@ public static class Problems
         public const string Unauthorized = Prefix + "unauthorized";
         public const string Forbidden = Prefix + "forbidden";
         public const string Conflict = Prefix + "conflict";
+        public const string Gone = Prefix + "gone";
         public const string PreconditionFailed = Prefix + "precondition-failed";
         public const string RateLimited = Prefix + "rate-limited";
         public const string OtpRejected = Prefix + "otp-rejected";
@@ -35,8 +37,9 @@ public static class Problems
         ValidationError e => Validation(e.Errors, e.Detail),
         NotFoundError e => Problem(Types.NotFound, "Not found", 404, e.Detail),
         ConflictError e => Problem(Types.Conflict, "Conflict", 409, e.Detail),
+        GoneError e => Problem(Types.Gone, "Gone", 410, e.Detail),
         PreconditionFailedError e => PreconditionFailed(e.Detail),
-        UnauthorizedError e => Unauthorized(e.Detail, invalidToken: false),
+        UnauthorizedError e => Unauthorized(e.Detail, e.InvalidToken),
         ForbiddenError e => Problem(Types.Forbidden, "Forbidden", 403, e.Detail),
         RateLimitedError e => Problem(Types.RateLimited, "Too many requests", 429, e.Detail)
             .WithHeader("Retry-After", RetryAfterSeconds(e.RetryAfter)),
@@ -50,16 +53,11 @@ public static class Problems
         _ => null,
     };
 
-    public static HttpResponseData Validation(IReadOnlyDictionary<string, string[]> errors, string detail = "One or more fields are invalid.") =>
+    public static HttpResponseData Validation(IReadOnlyDictionary<string, string[]> errors, string detail = ValidationError.ManyFields) =>
         HttpResponseData.Problem(new ProblemDetails(Types.Validation, "Invalid request", 400, detail) { Errors = errors });
 
-    /// <summary>The key under <c>errors</c> for a problem with the body as a whole (empty, not JSON, not an object).</summary>
-    public const string BodyField = "body";
-
     public static HttpResponseData Invalid(string field, string message) =>
-        Validation(
-            new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] },
-            field == BodyField ? $"The request body {message}." : $"'{field}' {message}.");
+        From(ValidationError.For(field, message))!;
 
     public static HttpResponseData RouteNotFound(string path) =>
         Problem(Types.RouteNotFound, "Not found", 404, $"There is no resource at '{Truncate(path)}'.");

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
+using CleanCqrs.Domain.Common;
 
 namespace CleanCqrs.LambdaHost.Http;
 
@@ -98,7 +99,7 @@ public static class RequestBody
     /// nested too deeply, not an object, or a field of the wrong JSON type. Unknown fields are
     /// ignored; missing and null fields are left to the request's validator.
     /// </summary>
-    public static bool TryRead<T>(HttpRequestData request, JsonTypeInfo<T> typeInfo, out T value, out HttpResponseData problem)
+    public static bool TryRead<T>(HttpRequestData request, JsonTypeInfo<T> typeInfo, out T value, out ValidationError problem)
         where T : class
     {
         value = null!;
@@ -115,7 +116,7 @@ public static class RequestBody
 
         if (json.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            problem = Problems.Invalid(Problems.BodyField, "must not be empty");
+            problem = ValidationError.For(ValidationError.BodyField, "must not be empty");
             return false;
         }
 
@@ -126,7 +127,7 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            problem = Problems.Invalid(Problems.BodyField, DescribeSyntaxError(json.Span, ex));
+            problem = ValidationError.For(ValidationError.BodyField, DescribeSyntaxError(json.Span, ex));
             return false;
         }
 
@@ -135,7 +136,7 @@ public static class RequestBody
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                problem = Problems.Invalid(Problems.BodyField, "must be a JSON object");
+                problem = ValidationError.For(ValidationError.BodyField, "must be a JSON object");
                 return false;
             }
 
@@ -147,13 +148,13 @@ public static class RequestBody
             catch (JsonException ex)
             {
                 var field = FieldOf(ex.Path);
-                problem = Problems.Invalid(field, DescribeTypeError(root, field));
+                problem = ValidationError.For(field, DescribeTypeError(root, field));
                 return false;
             }
         }
     }
 
-    private static bool TryDecode(HttpRequestData request, out byte[] bytes, out HttpResponseData problem)
+    private static bool TryDecode(HttpRequestData request, out byte[] bytes, out ValidationError problem)
     {
         problem = null!;
         var body = request.Body ?? string.Empty;
@@ -162,14 +163,14 @@ public static class RequestBody
             bytes = new byte[Math.Max(0, DecodedLength(request))];
             if (!Convert.TryFromBase64String(body, bytes, out var written))
             {
-                problem = Problems.Invalid(Problems.BodyField, "is marked base64 but is not valid base64");
+                problem = ValidationError.For(ValidationError.BodyField, "is marked base64 but is not valid base64");
                 return false;
             }
 
             bytes = bytes[..written];
             if (!Utf8.IsValid(bytes))
             {
-                problem = Problems.Invalid(Problems.BodyField, "must be valid UTF-8 text");
+                problem = ValidationError.For(ValidationError.BodyField, "must be valid UTF-8 text");
                 return false;
             }
 
@@ -184,7 +185,7 @@ public static class RequestBody
         catch (EncoderFallbackException)
         {
             bytes = [];
-            problem = Problems.Invalid(Problems.BodyField, "must be valid UTF-8 text");
+            problem = ValidationError.For(ValidationError.BodyField, "must be valid UTF-8 text");
             return false;
         }
     }
@@ -249,14 +250,14 @@ public static class RequestBody
     {
         if (string.IsNullOrEmpty(path) || path == "$")
         {
-            return Problems.BodyField;
+            return ValidationError.BodyField;
         }
 
         var rest = path.AsSpan(1);
         if (rest.StartsWith("['"))
         {
             var end = rest.IndexOf("']", StringComparison.Ordinal);
-            return end > 2 ? rest[2..end].ToString() : Problems.BodyField;
+            return end > 2 ? rest[2..end].ToString() : ValidationError.BodyField;
         }
 
         if (rest.StartsWith("."))
@@ -266,6 +267,6 @@ public static class RequestBody
             return (end < 0 ? rest : rest[..end]).ToString();
         }
 
-        return Problems.BodyField;
+        return ValidationError.BodyField;
     }
 }

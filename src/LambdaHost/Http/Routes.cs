@@ -1,88 +1,103 @@
+using CleanCqrs.LambdaHost.Http.Endpoints;
+
 namespace CleanCqrs.LambdaHost.Http;
 
-/// <summary>The operations of the HTTP API (SPEC section 2).</summary>
-public enum Endpoint
-{
-    RequestOtp,
-    VerifyOtp,
-    CreateOrg,
-    UpdateOrg,
-    GetOrg,
-    GetJwks,
-}
-
 /// <summary>
-/// The result of matching a request line: the endpoint (and the <c>{id}</c> of <c>/orgs/{id}</c>),
-/// or the methods the path does allow (405), or nothing at that path (404).
+/// The result of matching a request line: the endpoint (and the <c>{id}</c> of its path), or the
+/// methods the path does allow (405), or nothing at that path (404).
 /// </summary>
 public readonly record struct RouteMatch(Endpoint? Endpoint, string? Id, IReadOnlyList<string>? AllowedMethods)
 {
     public bool IsNotFound => Endpoint is null && AllowedMethods is null;
 }
 
-/// <summary>One row of the route table: a path template (<c>{id}</c> is one segment) and a method it serves.</summary>
-public sealed record RouteEntry(string Template, string Method, Endpoint Endpoint);
-
 public static class Routes
 {
-    private static readonly string[] Post = ["POST"];
-    private static readonly string[] GetOrPut = ["GET", "PUT"];
-    private static readonly string[] Get = ["GET"];
+    /// <summary>Every endpoint of the API, one list per resource: what <see cref="Match"/> serves and the API document is checked against.</summary>
+    public static IReadOnlyList<Endpoint> Table { get; } = [.. Otps.All, .. Orgs.All, .. Jwks.All];
 
-    /// <summary>
-    /// Every path template and method that <see cref="Match"/> serves, for the API document to be
-    /// checked against (tests hold the two together).
-    /// </summary>
-    public static IReadOnlyList<RouteEntry> Table { get; } =
+    private const string IdSegment = "{id}";
+
+    private static readonly PathTemplate[] Templates =
     [
-        new("/otp", "POST", Endpoint.RequestOtp),
-        new("/otp/verify", "POST", Endpoint.VerifyOtp),
-        new("/authenticate", "POST", Endpoint.VerifyOtp),
-        new("/orgs", "POST", Endpoint.CreateOrg),
-        new("/orgs/{id}", "GET", Endpoint.GetOrg),
-        new("/orgs/{id}", "PUT", Endpoint.UpdateOrg),
-        new("/.well-known/jwks.json", "GET", Endpoint.GetJwks),
+        .. Table.GroupBy(e => e.Template, StringComparer.Ordinal).Select(g => new PathTemplate(g.Key, [.. g])),
     ];
 
     /// <summary>
-    /// Matches exactly the paths of the route table: segments compare case-sensitively, no
-    /// trailing slash, and <c>{id}</c> is one non-empty segment (percent-decoded).
+    /// Matches exactly the templates of the table: segments compare case-sensitively, no trailing
+    /// slash, and <c>{id}</c> is one non-empty segment (percent-decoded). <c>HEAD</c> is served
+    /// wherever <c>GET</c> is.
     /// </summary>
     public static RouteMatch Match(string method, string path)
     {
-        switch (path)
+        foreach (var template in Templates)
         {
-            case "/otp":
-                return Only(method, "POST", Endpoint.RequestOtp, Post);
-            case "/otp/verify":
-            case "/authenticate":
-                return Only(method, "POST", Endpoint.VerifyOtp, Post);
-            case "/orgs":
-                return Only(method, "POST", Endpoint.CreateOrg, Post);
-            case "/.well-known/jwks.json":
-                return Only(method, "GET", Endpoint.GetJwks, Get);
-        }
-
-        const string orgs = "/orgs/";
-        if (path.StartsWith(orgs, StringComparison.Ordinal) && path.Length > orgs.Length && path.IndexOf('/', orgs.Length) < 0)
-        {
-            var id = Uri.UnescapeDataString(path[orgs.Length..]);
-            return method switch
+            if (!template.TryMatch(path, out var id))
             {
-                "GET" => new RouteMatch(Endpoint.GetOrg, id, null),
-                "PUT" => new RouteMatch(Endpoint.UpdateOrg, id, null),
-                _ => new RouteMatch(null, null, GetOrPut),
-            };
+                continue;
+            }
+
+            var served = method == "HEAD" ? "GET" : method;
+            foreach (var endpoint in template.Endpoints)
+            {
+                if (endpoint.Method == served)
+                {
+                    return new RouteMatch(endpoint, id, null);
+                }
+            }
+
+            return new RouteMatch(null, null, template.AllowedMethods);
         }
 
         return default;
     }
 
-    public static bool HasBody(Endpoint endpoint) =>
-        endpoint is Endpoint.RequestOtp or Endpoint.VerifyOtp or Endpoint.CreateOrg or Endpoint.UpdateOrg;
+    private sealed class PathTemplate(string template, Endpoint[] endpoints)
+    {
+        private readonly string[] _segments = template.Split('/')[1..];
 
-    public static bool RequiresBearer(Endpoint endpoint) => endpoint is Endpoint.CreateOrg or Endpoint.UpdateOrg;
+        public Endpoint[] Endpoints { get; } = endpoints;
 
-    private static RouteMatch Only(string method, string allowed, Endpoint endpoint, string[] allow) =>
-        method == allowed ? new RouteMatch(endpoint, null, null) : new RouteMatch(null, null, allow);
+        public IReadOnlyList<string> AllowedMethods { get; } =
+            [.. endpoints.SelectMany(e => e.Method == "GET" ? new[] { "GET", "HEAD" } : [e.Method])];
+
+        public bool TryMatch(string path, out string? id)
+        {
+            id = null;
+            if (path.Length == 0 || path[0] != '/')
+            {
+                return false;
+            }
+
+            var rest = path.AsSpan(1);
+            for (var i = 0; i < _segments.Length; i++)
+            {
+                var slash = rest.IndexOf('/');
+                var segment = slash < 0 ? rest : rest[..slash];
+                var last = i == _segments.Length - 1;
+                if (last != (slash < 0))
+                {
+                    return false;
+                }
+
+                if (_segments[i] == IdSegment)
+                {
+                    if (segment.IsEmpty)
+                    {
+                        return false;
+                    }
+
+                    id = Uri.UnescapeDataString(segment.ToString());
+                }
+                else if (!segment.SequenceEqual(_segments[i]))
+                {
+                    return false;
+                }
+
+                rest = last ? default : rest[(slash + 1)..];
+            }
+
+            return true;
+        }
+    }
 }

@@ -34,13 +34,12 @@ public sealed class PipelineBehaviourTests
         };
     }
 
-    private static async Task<(TResponse Response, int NextCalls)> Validate<TMessage, TResponse>(
-        TMessage message, IValidator<TMessage> validator, TResponse response)
-        where TMessage : IMessage
+    private static async Task<(TResponse Response, int NextCalls)> Validate<TMessage, TResponse>(TMessage message, TResponse response)
+        where TMessage : IValidatedRequest<TMessage>, IMessage
         where TResponse : IFailable<TResponse>
     {
         var next = new Next<TMessage, TResponse>(response);
-        var behaviour = new ValidationBehaviour<TMessage, TResponse>([validator]);
+        var behaviour = new ValidationBehaviour<TMessage, TResponse>();
         var answer = await behaviour.Handle(message, next.Delegate, CancellationToken.None);
         return (answer, next.Calls);
     }
@@ -57,7 +56,7 @@ public sealed class PipelineBehaviourTests
     public async Task Passes_a_valid_request_on_and_returns_its_response()
     {
         var (response, nextCalls) = await Validate(
-            new CreateOrg(OrgCaller, "Acme", "Jakarta", null), new CreateOrgValidator(), Written);
+            new CreateOrg(OrgCaller, "Acme", "Jakarta", null), Written);
 
         Assert.That(response, Is.EqualTo(Written));
         Assert.That(nextCalls, Is.EqualTo(1));
@@ -67,7 +66,7 @@ public sealed class PipelineBehaviourTests
     public async Task Answers_missing_org_fields_as_required_without_calling_next()
     {
         var (response, nextCalls) = await Validate(
-            new CreateOrg(OrgCaller, null, null, null), new CreateOrgValidator(), Written);
+            new CreateOrg(OrgCaller, null, null, null), Written);
 
         Assert.That(Errors(response), Is.EquivalentTo(new Dictionary<string, string[]>
         {
@@ -81,8 +80,7 @@ public sealed class PipelineBehaviourTests
     public async Task Keys_org_field_errors_by_camel_case_names()
     {
         var (response, _) = await Validate(
-            new UpdateOrg(OrgCaller, OrgId, " ", new string('x', 151), "bad\u0000", ExpectedVersion.Any),
-            new UpdateOrgValidator(), Written);
+            new UpdateOrg(OrgCaller, OrgId, " ", new string('x', 151), "bad\u0000", ExpectedVersion.Any), Written);
 
         Assert.That(Errors(response).Keys, Is.EquivalentTo(new[] { "name", "location", "description" }));
     }
@@ -92,8 +90,8 @@ public sealed class PipelineBehaviourTests
     {
         var requested = Result<OtpRequested>.Success(new OtpRequested(OtpId, "sms", DateTimeOffset.UnixEpoch));
 
-        var (invalidPhone, _) = await Validate(new RequestOtp("12", "worker", "ID"), new RequestOtpValidator(), requested);
-        var (missing, nextCalls) = await Validate(new RequestOtp(null, null, null), new RequestOtpValidator(), requested);
+        var (invalidPhone, _) = await Validate(new RequestOtp("12", "worker", "ID"), requested);
+        var (missing, nextCalls) = await Validate(new RequestOtp(null, null, null), requested);
 
         Assert.That(Errors(invalidPhone).Keys, Is.EquivalentTo(new[] { "primary" }));
         Assert.That(Errors(missing), Is.EquivalentTo(new Dictionary<string, string[]>
@@ -111,9 +109,9 @@ public sealed class PipelineBehaviourTests
         var granted = Result<TokenGranted>.Success(new TokenGranted("t", "Bearer", 1, "s"));
 
         var (missing, nextCalls) = await Validate(
-            new VerifyOtp("alice@example.com", "org", "ID", null, null), new VerifyOtpValidator(), granted);
+            new VerifyOtp("alice@example.com", "org", "ID", null, null), granted);
         var (malformed, _) = await Validate(
-            new VerifyOtp("alice@example.com", "org", "ID", "xyz", "12345"), new VerifyOtpValidator(), granted);
+            new VerifyOtp("alice@example.com", "org", "ID", "xyz", "12345"), granted);
 
         Assert.That(Errors(missing)["otpId"], Is.EqualTo(new[] { "is required" }));
         Assert.That(Errors(missing)["code"], Is.EqualTo(new[] { "is required" }));
@@ -130,22 +128,46 @@ public sealed class PipelineBehaviourTests
     {
         var readout = Result<OrgReadout>.Success(new OrgReadout(null, 0, null));
 
-        var (negative, _) = await Validate(new GetOrg(OrgId, -1), new GetOrgValidator(), readout);
-        var (absent, nextCalls) = await Validate(new GetOrg(OrgId, null), new GetOrgValidator(), readout);
+        var (negative, _) = await Validate(new GetOrg(OrgId, ["-1"]), readout);
+        var (absent, nextCalls) = await Validate(new GetOrg(OrgId), readout);
 
         Assert.That(Errors(negative).Keys, Is.EquivalentTo(new[] { "minVersion" }));
         Assert.That(nextCalls, Is.EqualTo(1), "no minVersion is valid");
     }
 
     [Test]
-    public async Task Passes_a_request_without_validators_on()
+    public async Task Answers_input_the_edge_could_not_bind_alone_without_calling_next()
+    {
+        var next = new Next<CreateOrg, Result<OrgWritten>>(Written);
+        var unreadable = ValidationError.For(ValidationError.BodyField, "is not valid JSON (line 1, byte 2)");
+
+        var response = await new BindingBehaviour<CreateOrg, Result<OrgWritten>>()
+            .Handle(new CreateOrg(OrgCaller, null, null, null) { BindingErrors = unreadable }, next.Delegate, CancellationToken.None);
+
+        Assert.That(response.Error, Is.SameAs(unreadable));
+        Assert.That(next.Calls, Is.Zero);
+    }
+
+    [Test]
+    public async Task Passes_a_request_with_nothing_left_unbound_on()
     {
         var next = new Next<CreateOrg, Result<OrgWritten>>(Written);
 
-        await new ValidationBehaviour<CreateOrg, Result<OrgWritten>>([])
-            .Handle(new CreateOrg(OrgCaller, null, null, null), next.Delegate, CancellationToken.None);
+        await new BindingBehaviour<CreateOrg, Result<OrgWritten>>()
+            .Handle(new CreateOrg(OrgCaller, "Acme", "Jakarta", null), next.Delegate, CancellationToken.None);
 
         Assert.That(next.Calls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Answers_the_edges_own_401_for_a_token_it_refused()
+    {
+        var refused = new UnauthorizedError("The bearer token is not valid.", InvalidToken: true);
+
+        var (response, nextCalls) = await Authorize(new CreateOrg(new Caller(null, refused), "Acme", "Jakarta", null));
+
+        Assert.That(response.Error, Is.SameAs(refused));
+        Assert.That(nextCalls, Is.Zero);
     }
 
     private static async Task<(Result<OrgWritten> Response, int NextCalls)> Authorize<TMessage>(TMessage message)
@@ -157,7 +179,7 @@ public sealed class PipelineBehaviourTests
         return (response, next.Calls);
     }
 
-    private static UpdateOrg UpdateBy(TokenClaims? caller, string id = OrgId) =>
+    private static UpdateOrg UpdateBy(Caller? caller, string id = OrgId) =>
         new(caller, id, "Acme", "Jakarta", null, ExpectedVersion.Any);
 
     [Test]

@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.Behaviours;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Metrics;
@@ -126,7 +127,7 @@ public sealed class MetricsHooksTests
     public async Task The_sweeper_counts_the_commits_it_published_even_when_none()
     {
         var store = Substitute.For<IEventStore>();
-        var relay = new OutboxRelay(store, Substitute.For<ICommitPublisher>(), NullLogger<OutboxRelay>.Instance);
+        var relay = new OutboxRelay(store, Substitute.For<ICommitPublisher>(), NullLogger<OutboxRelay>.Instance, NullMetrics.Instance);
         var sweeper = new SweepOutboxHandler(store, relay, new FakeTimeProvider(T0.AddMinutes(5)), _metrics);
         store.ReadPendingAsync(Arg.Any<DateTimeOffset>(), Arg.Any<int>(), Arg.Any<CancellationToken>())
             .Returns([Commit("org-a", 1, T0), Commit("org-a", 2, T0)], (IReadOnlyList<Commit>)[]);

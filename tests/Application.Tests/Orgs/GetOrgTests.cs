@@ -1,7 +1,10 @@
+using CleanCqrs.Application.Common;
+using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Projections;
 using CleanCqrs.Application.Orgs.Queries.GetOrg;
 using CleanCqrs.Domain.Common;
+using CleanCqrs.Domain.Orgs;
 using NSubstitute;
 using static CleanCqrs.Application.Tests.Support.Moments;
 
@@ -12,17 +15,24 @@ public sealed class GetOrgTests
     private static readonly OrgReadModel Model = new("org-1", "Acme", "Jakarta", "Makes things", 3, T0);
 
     private IReadModelStore<OrgReadModel> _models = null!;
+    private IEventStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
         _models = Substitute.For<IReadModelStore<OrgReadModel>>();
+        _store = Substitute.For<IEventStore>();
         _models.GetAsync("org-1", Arg.Any<CancellationToken>()).Returns(Model);
         _models.GetAsync("unknown", Arg.Any<CancellationToken>()).Returns((OrgReadModel?)null);
+        _models.GetAsync("closed", Arg.Any<CancellationToken>()).Returns(Model with { Id = "closed", Version = 4, Closed = true });
+        _store.LoadAsync<OrgState>(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(new LoadedStream<OrgState>(OrgState.Initial, 0));
+        _store.LoadAsync<OrgState>("org-unknown", Arg.Any<CancellationToken>())
+            .Returns(new LoadedStream<OrgState>(new OrgState(true, "Acme", "Jakarta", null), 1));
     }
 
     private ValueTask<Result<OrgReadout>> Get(string id, long? minVersion = null) =>
-        new GetOrgHandler(_models).Handle(new GetOrg(id, minVersion), CancellationToken.None);
+        new GetOrgHandler(_models, _store).Handle(
+            new GetOrg(id, minVersion is { } min ? [min.ToString(System.Globalization.CultureInfo.InvariantCulture)] : null), CancellationToken.None);
 
     [Test]
     public void The_mapper_copies_every_field_of_the_read_model() =>
@@ -51,6 +61,30 @@ public sealed class GetOrgTests
 
         Assert.That((known.IsBehind, known.Version, known.MinVersion), Is.EqualTo((true, 3L, (long?)4)));
         Assert.That((unknown.IsBehind, unknown.Org, unknown.Version), Is.EqualTo((true, (OrgDto?)null, 0L)));
+    }
+
+    [Test]
+    public async Task Answers_404_to_a_poll_for_an_org_with_no_stream_at_all()
+    {
+        _models.GetAsync("never", Arg.Any<CancellationToken>()).Returns((OrgReadModel?)null);
+
+        Assert.That((await Get("never", minVersion: 1)).Error, Is.InstanceOf<NotFoundError>());
+    }
+
+    [Test]
+    public async Task Answers_410_for_a_closed_org_once_projected_and_202_while_behind()
+    {
+        Assert.That((await Get("closed")).Error, Is.InstanceOf<GoneError>());
+        Assert.That((await Get("closed", minVersion: 4)).Error, Is.InstanceOf<GoneError>());
+        Assert.That((await Get("closed", minVersion: 5)).Value.IsBehind, Is.True);
+    }
+
+    [Test]
+    public async Task Answers_404_without_a_read_for_an_id_no_token_could_carry()
+    {
+        Assert.That((await Get(new string('a', 129))).Error, Is.InstanceOf<NotFoundError>());
+        Assert.That((await Get("bad id")).Error, Is.InstanceOf<NotFoundError>());
+        await _models.DidNotReceive().GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>());
     }
 
     [Test]

@@ -1,7 +1,9 @@
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Orgs.Commands;
+using CleanCqrs.Application.Orgs.Commands.CloseOrg;
 using CleanCqrs.Application.Orgs.Commands.CreateOrg;
 using CleanCqrs.Application.Orgs.Commands.UpdateOrg;
 using CleanCqrs.Application.Outbox;
@@ -38,14 +40,16 @@ public sealed class OrgCommandHandlerTests
         _appends = _store.RecordAppends();
     }
 
-    private CommandRunner Runner => new(_store, _publisher, _clock, NullLogger<CommandRunner>.Instance);
+    private CommandRunner Runner => new(_store, _publisher, _clock, NullLogger<CommandRunner>.Instance, NullMetrics.Instance);
 
     private ValueTask<Result<OrgWritten>> Create(string? name = "Acme", string? location = "Jakarta", string? description = null) =>
-        new CreateOrgHandler(Runner, _clock).Handle(new CreateOrg(Owner, name, location, description), CancellationToken.None);
+        Validated.Send(new CreateOrg(Owner, name, location, description), new CreateOrgHandler(Runner, _clock).Handle);
 
     private ValueTask<Result<OrgWritten>> Update(ExpectedVersion ifMatch, string? description = null) =>
-        new UpdateOrgHandler(Runner, _clock)
-            .Handle(new UpdateOrg(Owner, OrgId, "Acme Group", "Manila", description, ifMatch), CancellationToken.None);
+        Validated.Send(new UpdateOrg(Owner, OrgId, "Acme Group", "Manila", description, ifMatch), new UpdateOrgHandler(Runner, _clock).Handle);
+
+    private ValueTask<Result<OrgWritten>> Close(ExpectedVersion ifMatch) =>
+        new CloseOrgHandler(Runner, _clock).Handle(new CloseOrg(Owner, OrgId, ifMatch), CancellationToken.None);
 
     private static OrgCreated Created(DateTimeOffset at) => new(OrgId, "Acme", "Jakarta", "Old", at);
 
@@ -184,14 +188,60 @@ public sealed class OrgCommandHandlerTests
     }
 
     [Test]
-    public async Task Answers_404_before_412_for_an_unknown_org_with_if_match()
+    public async Task Answers_412_for_an_unknown_org_with_if_match_and_404_without()
     {
         _store.HasStream<OrgState>(StreamId);
 
-        var result = await Update(ExpectedVersion.Is(3));
-
-        Assert.That(result.Error, Is.InstanceOf<NotFoundError>());
+        Assert.That((await Update(ExpectedVersion.Is(3))).Error, Is.InstanceOf<PreconditionFailedError>());
+        Assert.That((await Update(ExpectedVersion.Existing)).Error, Is.InstanceOf<PreconditionFailedError>());
+        Assert.That((await Update(ExpectedVersion.Any)).Error, Is.InstanceOf<NotFoundError>());
+        Assert.That(_appends, Is.Empty);
     }
+
+    [Test]
+    public async Task Decides_if_match_with_several_versions_on_one_load()
+    {
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-2)), Updated("Acme 2", T0.AddDays(-1)));
+
+        var stale = await Update(ExpectedVersion.OneOf([1, 3, 4]));
+        var current = await Update(ExpectedVersion.OneOf([1, 2, 3]));
+
+        Assert.That(stale.Error, Is.InstanceOf<PreconditionFailedError>());
+        Assert.That(current.Value.Version, Is.EqualTo(3));
+        await _store.ReceivedWithAnyArgs(2).LoadAsync<OrgState>(default!, default);
+    }
+
+    [Test]
+    public async Task Closes_the_org_as_the_next_version_of_its_stream()
+    {
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-1)));
+
+        var result = await Close(ExpectedVersion.Is(1));
+
+        Assert.That(result.Value, Is.EqualTo(new OrgWritten(OrgId, 2)));
+        var commit = _appends.Single();
+        Assert.That(commit.Events.Select(e => e.Data), Is.EqualTo(new[] { new OrgClosed(OrgId, T0) }));
+        Assert.That(((OrgState)commit.Snapshot).Closed, Is.True);
+    }
+
+    [Test]
+    public async Task Refuses_to_close_an_unknown_or_closed_org_or_on_a_stale_if_match()
+    {
+        _store.HasStream<OrgState>(StreamId);
+        Assert.That((await Close(ExpectedVersion.Any)).Error, Is.InstanceOf<NotFoundError>());
+
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-1)), new OrgClosed(OrgId, T0.AddHours(-1)));
+        Assert.That((await Close(ExpectedVersion.Any)).Error, Is.InstanceOf<ConflictError>());
+        Assert.That((await Update(ExpectedVersion.Any)).Error, Is.InstanceOf<ConflictError>());
+
+        _store.HasStream<OrgState>(StreamId, Created(T0.AddDays(-1)), Updated("Acme 2", T0.AddHours(-1)));
+        Assert.That((await Close(ExpectedVersion.Is(1))).Error, Is.InstanceOf<PreconditionFailedError>());
+        Assert.That(_appends, Is.Empty);
+    }
+
+    [Test]
+    public void Refuses_to_expect_more_than_sixteen_versions() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExpectedVersion.OneOf(Enumerable.Range(1, 17).Select(v => (long)v)));
 
     [Test]
     public async Task Publishes_events_committed_only_after_the_append()

@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Common.Projections;
@@ -27,7 +28,7 @@ public sealed class OrgProjectionTests
         _models = Substitute.For<IReadModelStore<OrgReadModel>>();
         _store = Substitute.For<IEventStore>();
         _models.TryPutAsync(Arg.Any<OrgReadModel>(), Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(true);
-        _projection = new OrgProjection(_models, _store, NullLogger<OrgProjection>.Instance);
+        _projection = new OrgProjection(_models, _store, NullLogger<OrgProjection>.Instance, NullMetrics.Instance, TimeProvider.System);
     }
 
     /// <summary>Version <paramref name="version"/> of the org stream: created first, then updated with name "v{version}".</summary>
@@ -73,6 +74,17 @@ public sealed class OrgProjectionTests
         await _models.Received(1).TryPutAsync(
             new OrgReadModel(OrgId, "v4", "Jakarta", null, 4, T0.AddMinutes(4)), 3, Arg.Any<CancellationToken>());
         _store.DidNotReceiveWithAnyArgs().ReadStreamAsync(default!, default, default);
+    }
+
+    [Test]
+    public async Task Marks_the_model_closed_keeping_its_last_profile()
+    {
+        ModelIsAt(3);
+
+        await Receive(Stored(StreamId, 4, new OrgClosed(OrgId, T0.AddMinutes(4)), T0.AddMinutes(4)));
+
+        await _models.Received(1).TryPutAsync(
+            new OrgReadModel(OrgId, "v3", "Jakarta", null, 4, T0.AddMinutes(4), Closed: true), 3, Arg.Any<CancellationToken>());
     }
 
     [TestCase(3)]

@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Otps;
@@ -49,15 +50,13 @@ public sealed class OtpCommandHandlerTests
         _tokens.IssueAsync(Arg.Any<TokenClaims>(), Arg.Any<CancellationToken>()).Returns(new IssuedToken("signed.jwt.token", 86_400));
     }
 
-    private CommandRunner Runner => new(_store, _publisher, _clock, NullLogger<CommandRunner>.Instance);
+    private CommandRunner Runner => new(_store, _publisher, _clock, NullLogger<CommandRunner>.Instance, NullMetrics.Instance);
 
     private ValueTask<Result<OtpRequested>> Request(string? primary, string? role = "worker", string? country = "ID", OtpOptions? options = null) =>
-        new RequestOtpHandler(Runner, _ids, options ?? new OtpOptions(), _clock)
-            .Handle(new RequestOtp(primary, role, country), CancellationToken.None);
+        Validated.Send(new RequestOtp(primary, role, country), new RequestOtpHandler(Runner, _ids, options ?? new OtpOptions(), _clock).Handle);
 
     private ValueTask<Result<TokenGranted>> Verify(string? otpId = OtpA, string? code = RightCode, string? country = "ID") =>
-        new VerifyOtpHandler(Runner, _codes, _tokens, _clock)
-            .Handle(new VerifyOtp("0812-3456-7890", "worker", country, otpId, code), CancellationToken.None);
+        Validated.Send(new VerifyOtp("0812-3456-7890", "worker", country, otpId, code), new VerifyOtpHandler(Runner, _codes, _tokens, _clock).Handle);
 
     private static OtpIssued Issued(string otpId = OtpA, string country = "ID", DateTimeOffset? at = null) =>
         new(otpId, Subject, Phone, "worker", country, "sms", at ?? T0.AddMinutes(-1), (at ?? T0.AddMinutes(-1)).AddMinutes(5));

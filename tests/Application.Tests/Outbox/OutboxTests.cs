@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Outbox;
@@ -22,7 +23,7 @@ public sealed class OutboxTests
     {
         _store = Substitute.For<IEventStore>();
         _publisher = Substitute.For<ICommitPublisher>();
-        _relay = new OutboxRelay(_store, _publisher, NullLogger<OutboxRelay>.Instance);
+        _relay = new OutboxRelay(_store, _publisher, NullLogger<OutboxRelay>.Instance, NullMetrics.Instance);
     }
 
     /// <summary>Version <paramref name="version"/> of the stream, committed at <see cref="Moments.T0"/> plus <paramref name="secondsAfterT0"/>.</summary>
@@ -103,7 +104,7 @@ public sealed class OutboxTests
         var order = new List<Commit>();
         Does(() => _publisher.PublishAsync(Arg.Any<Commit>(), Arg.Any<CancellationToken>()), call => order.Add(call.Arg<Commit>()));
 
-        var result = await new SweepOutboxHandler(_store, _relay, clock)
+        var result = await new SweepOutboxHandler(_store, _relay, clock, NullMetrics.Instance)
             .Handle(new SweepOutbox(TimeSpan.FromMinutes(1), MaxCommits: 50), CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(new SweepResult(Published: 3, Failed: 0)));
@@ -121,7 +122,7 @@ public sealed class OutboxTests
         var order = new List<Commit>();
         Does(() => _publisher.PublishAsync(Arg.Any<Commit>(), Arg.Any<CancellationToken>()), call => order.Add(call.Arg<Commit>()));
 
-        await new SweepOutboxHandler(_store, _relay, clock)
+        await new SweepOutboxHandler(_store, _relay, clock, NullMetrics.Instance)
             .Handle(new SweepOutbox(TimeSpan.FromMinutes(1), MaxCommits: 50), CancellationToken.None);
 
         Assert.That(order, Is.EqualTo(new[] { a1, a2 }));
@@ -137,7 +138,7 @@ public sealed class OutboxTests
         _store.ReadPendingAsync(Arg.Any<DateTimeOffset>(), Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns(new[] { a1, b1, a2, a3 });
         PublishingFails(a1);
 
-        var result = await new SweepOutboxHandler(_store, _relay, new FakeTimeProvider(T0.AddMinutes(10)))
+        var result = await new SweepOutboxHandler(_store, _relay, new FakeTimeProvider(T0.AddMinutes(10)), NullMetrics.Instance)
             .Handle(new SweepOutbox(TimeSpan.FromSeconds(30)), CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(new SweepResult(Published: 1, Failed: 3)));

@@ -16,6 +16,10 @@ internal static class OrgCommands
     public static Func<OrgState, Decision> Update(string? name, string? location, string? description = null) =>
         state => Decide(name, location, description, profile => Org.Update(state, OrgId, profile, Now));
 
+    public static Func<OrgState, Decision> Close() => state => Org.Close(state, OrgId, Now);
+
+    public static OrgClosed Closed() => new(OrgId, Now.AddHours(-1));
+
     private static Decision Decide(string? name, string? location, string? description, Func<OrgProfile, Decision> decide)
     {
         var profile = OrgProfile.Create(name, location, description);

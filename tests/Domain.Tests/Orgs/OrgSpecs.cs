@@ -63,4 +63,38 @@ public sealed class OrgSpecs
         Assert.That(OrgState.Initial.Exists, Is.False);
         Assert.That(AggregateState.StreamId<OrgState>("abc"), Is.EqualTo("org-abc"));
     }
+
+    [Test]
+    public void Closes_an_existing_org() =>
+        OrgSpec.Given(Created())
+            .When(Close())
+            .Then(new OrgClosed(OrgId, Now));
+
+    [Test]
+    public void Rejects_closing_an_unknown_org() =>
+        OrgSpec.Given()
+            .When(Close())
+            .ThenRejected<NotFoundError>();
+
+    [Test]
+    public void Rejects_closing_a_closed_org_with_a_conflict() =>
+        OrgSpec.Given(Created(), Closed())
+            .When(Close())
+            .ThenRejected<ConflictError>();
+
+    [Test]
+    public void Rejects_updating_a_closed_org_with_a_conflict() =>
+        OrgSpec.Given(Created(), Closed())
+            .When(Update("Acme", "Jakarta"))
+            .ThenRejected<ConflictError>();
+
+    [Test]
+    public void Rejects_creating_a_closed_org_again_with_a_conflict() =>
+        OrgSpec.Given(Created(), Closed())
+            .When(Create("Acme", "Jakarta"))
+            .ThenRejected<ConflictError>();
+
+    [Test]
+    public void A_closed_org_keeps_its_last_profile_and_existence() =>
+        Assert.That(OrgSpec.Given(Created(), Closed()).State, Is.EqualTo(new OrgState(true, "Acme", "Jakarta", "Makes things", Closed: true)));
 }

@@ -173,6 +173,19 @@ public abstract class EventStoreContract
     }
 
     [Test]
+    public async Task Refuses_a_commit_whose_events_are_not_numbered_on_from_its_expected_version()
+    {
+        var stream = NewStreamId();
+        var valid = Commit(stream, Empty, T0, Created(stream, "Acme"));
+        var skipping = valid with { Events = [valid.Events[0] with { Version = 2 }] };
+        var empty = valid with { Events = [] };
+
+        Assert.ThrowsAsync<ArgumentException>(async () => await Store.TryAppendAsync(skipping, None));
+        Assert.ThrowsAsync<ArgumentException>(async () => await Store.TryAppendAsync(empty, None));
+        Assert.That((await Store.LoadAsync<OrgState>(stream, None)).Version, Is.Zero);
+    }
+
+    [Test]
     public async Task Lists_pending_commits_committed_before_a_time_oldest_first()
     {
         var a = NewStreamId();

@@ -37,7 +37,7 @@ public sealed class DynamoDbEventItemTests
         Assert.That(item, Is.Not.Null);
         Assert.That(item![EventsTable.Version].N, Is.EqualTo("4"));
         Assert.That(item[EventsTable.Events].L, Has.Count.EqualTo(3));
-        Assert.That(item[EventsTable.SnapshotType].S, Is.EqualTo("OrgState.v1"));
+        Assert.That(item[EventsTable.SnapshotType].S, Is.EqualTo(OrgState.SnapshotName));
         Assert.That(item[EventsTable.PendingShard].S, Is.EqualTo(OutboxShards.Default.KeyOf(stream)));
         Assert.That(item.Keys, Has.No.Member(EventsTable.LegacyPending), "new commits stay out of the legacy one-partition index");
         Assert.That(await GetItemAsync(stream, seq: 4), Is.Null);

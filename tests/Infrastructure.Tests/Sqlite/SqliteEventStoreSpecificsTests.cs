@@ -1,6 +1,7 @@
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Orgs;
+using CleanCqrs.Infrastructure.Serialization;
 using CleanCqrs.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
 using static CleanCqrs.Infrastructure.Tests.Contracts.OrgCommits;

@@ -104,6 +104,45 @@ public sealed class LocalServerFlowTests(StoreUnderTest store)
     }
 
     [Test]
+    public async Task An_org_closes_itself_and_reads_its_history_over_http()
+    {
+        var (token, id) = await Api.SignInAsync(_data.Path, "closing@example.com");
+        var never = await Api.GetAsync($"/orgs/{Guid.NewGuid()}?minVersion=1");
+        Assert.That(never.Status, Is.EqualTo(404), "a poll for an org with no stream ends");
+
+        var version = await Api.CreateOrgAsync(token, """{"name":"Closing Co","location":"Hanoi"}""");
+        var head = await Api.SendAsync(HttpMethod.Head, $"/orgs/{id}?minVersion={version}");
+        Assert.That(head.Status, Is.AnyOf(200, 202), head.ToString());
+        Assert.That(head.Body, Is.Empty);
+        await Api.WaitForOrgAsync(id, version);
+
+        var closed = await Api.SendAsync(HttpMethod.Delete, $"/orgs/{id}", null, token, ("If-Match", "\"1\""));
+        Assert.That(closed.Status, Is.EqualTo(200), closed.ToString());
+        Assert.That(closed.Header("ETag"), Is.EqualTo("\"2\""));
+        Assert.That((await Api.SendAsync(HttpMethod.Delete, $"/orgs/{id}", null, token)).Status, Is.EqualTo(409));
+        Assert.That((await Api.SendAsync(HttpMethod.Put, $"/orgs/{id}", """{"name":"Back","location":"Hue"}""", token)).Status, Is.EqualTo(409));
+
+        // Once the read model has the close, the org is gone; until then a poll for it waits.
+        var gone = await Poll.UntilAsync(
+            async () =>
+            {
+                var reply = await Api.GetAsync($"/orgs/{id}?minVersion=2");
+                Assert.That(reply.Status, Is.AnyOf(202, 410), reply.ToString());
+                return reply.Status == 410 ? reply : null;
+            },
+            $"org {id} gone");
+        Assert.That(gone.MediaType, Is.EqualTo("application/problem+json"));
+
+        var history = await Api.SendAsync(HttpMethod.Get, $"/orgs/{id}/history?limit=1", null, token);
+        Assert.That(history.Status, Is.EqualTo(200), history.ToString());
+        Assert.That(history.Json!["events"]![0]!["type"]!.GetValue<string>(), Is.EqualTo("OrgCreated.v1"));
+        Assert.That(history.Json["next"]!.GetValue<long>(), Is.EqualTo(1));
+        var rest = await Api.SendAsync(HttpMethod.Get, $"/orgs/{id}/history?after=1", null, token);
+        Assert.That(rest.Json!["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()), Is.EqualTo(new[] { "OrgClosed.v1" }));
+        Assert.That(rest.Json["next"], Is.Null);
+    }
+
+    [Test]
     public async Task Authenticate_is_an_alias_of_verify()
     {
         var (token, subject) = await Api.SignInAsync(_data.Path, "alias@example.com", verifyPath: "/authenticate");

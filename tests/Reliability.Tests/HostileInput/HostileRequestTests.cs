@@ -86,7 +86,20 @@ public sealed class HostileRequestTests : HostileFixture
             return (status, $"answered {response}");
         }
 
-        if (status >= 400 && ProblemCheck.Violation(response) is { } problem)
+        // SPEC 5.1: HEAD answers with GET's status and headers and no body.
+        if (hostile.Request.Method == "HEAD")
+        {
+            if (!string.IsNullOrEmpty(response.Body))
+            {
+                return (status, $"HEAD answered with a body: {response}");
+            }
+
+            if (status >= 400 && !(response.Header("Content-Type") ?? "").StartsWith(ProblemCheck.MediaType, StringComparison.Ordinal))
+            {
+                return (status, $"HEAD {status} does not say it is a problem: {response.Header("Content-Type")}");
+            }
+        }
+        else if (status >= 400 && ProblemCheck.Violation(response) is { } problem)
         {
             return (status, $"{status} is no proper problem: {problem}; body {response.Body}");
         }

@@ -30,6 +30,29 @@ public sealed record Commit(
 {
     /// <summary>The stream's version after this commit.</summary>
     public long Version => ExpectedVersion + Events.Count;
+
+    /// <summary>
+    /// Throws unless the commit is one an event store may take: at least one event, a non-negative
+    /// expected version, and its events numbered on from it in its own stream.
+    /// </summary>
+    public void ThrowIfNotContiguous()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(StreamId);
+        if (ExpectedVersion < 0 || Events.Count == 0)
+        {
+            throw new ArgumentException("A commit has at least one event and a non-negative expected version.");
+        }
+
+        for (var i = 0; i < Events.Count; i++)
+        {
+            var stored = Events[i];
+            if (!string.Equals(stored.StreamId, StreamId, StringComparison.Ordinal) || stored.Version != ExpectedVersion + i + 1)
+            {
+                throw new ArgumentException(
+                    $"Event {i} of the commit is {stored.StreamId}@{stored.Version}, not {StreamId}@{ExpectedVersion + i + 1}.");
+            }
+        }
+    }
 }
 
 /// <summary>A stream's current state and version; version 0 is a stream with no events.</summary>

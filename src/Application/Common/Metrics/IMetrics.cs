@@ -21,7 +21,5 @@ public interface IMetrics
 /// <param name="Outcome">One of <see cref="Outcomes"/>.</param>
 public readonly record struct MetricDimensions(string? Command = null, string? Outcome = null)
 {
-    public static MetricDimensions None => default;
-
     public static MetricDimensions ForCommand(string command, string outcome) => new(command, outcome);
 }

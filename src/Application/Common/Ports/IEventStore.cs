@@ -31,3 +31,30 @@ public interface IEventStore
 
     ValueTask MarkPublishedAsync(string streamId, long version, CancellationToken cancellationToken);
 }
+
+public static class EventStoreExtensions
+{
+    /// <summary>
+    /// The state of the stream at <paramref name="version"/> folded from its events: what a store
+    /// answers when the latest snapshot is of a shape this build no longer reads.
+    /// </summary>
+    public static async ValueTask<LoadedStream<TState>> FoldAsync<TState>(
+        this IEventStore store, string streamId, long version, CancellationToken cancellationToken)
+        where TState : class, IAggregateState<TState>
+    {
+        var state = TState.Initial;
+        var folded = 0L;
+        await foreach (var stored in store.ReadStreamAsync(streamId, 0, cancellationToken))
+        {
+            if (stored.Version > version)
+            {
+                break;
+            }
+
+            state = state.Apply(stored.Data);
+            folded = stored.Version;
+        }
+
+        return new LoadedStream<TState>(state, folded);
+    }
+}

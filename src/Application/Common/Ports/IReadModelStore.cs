@@ -3,6 +3,9 @@ namespace CleanCqrs.Application.Common.Ports;
 /// <summary>A projected document, versioned by the last event of its stream that was applied.</summary>
 public interface IReadModel
 {
+    /// <summary>The table (or key prefix) its documents are stored under; also the projection's name.</summary>
+    static abstract string Collection { get; }
+
     string Id { get; }
 
     long Version { get; }

@@ -27,14 +27,12 @@ public interface IProjection
 /// the same event twice.
 /// </summary>
 public abstract class VersionedProjection<TModel>(
-    IReadModelStore<TModel> models, IEventStore store, ILogger logger, IMetrics? metrics = null, TimeProvider? clock = null)
+    IReadModelStore<TModel> models, IEventStore store, ILogger logger, IMetrics metrics, TimeProvider clock)
     : INotificationHandler<EventReceived>, IProjection
     where TModel : class, IReadModel
 {
-    private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-
-    public abstract string Name { get; }
+    /// <summary>The read model's collection names the projection too.</summary>
+    public string Name => TModel.Collection;
 
     /// <summary>The stream category this projection reads (<c>org</c> reads <c>org-*</c>).</summary>
     protected abstract string Category { get; }
@@ -78,7 +76,7 @@ public abstract class VersionedProjection<TModel>(
 
             if (await models.TryPutAsync(next, version, cancellationToken))
             {
-                _metrics.Duration(MetricNames.ProjectionLag, _clock.GetUtcNow() - @event.OccurredAt);
+                metrics.Duration(MetricNames.ProjectionLag, clock.GetUtcNow() - @event.OccurredAt);
                 return;
             }
 

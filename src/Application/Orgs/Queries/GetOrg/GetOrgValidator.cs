@@ -1,9 +1,9 @@
+using CleanCqrs.Application.Common;
 using FluentValidation;
 
 namespace CleanCqrs.Application.Orgs.Queries.GetOrg;
 
 public sealed class GetOrgValidator : AbstractValidator<GetOrg>
 {
-    public GetOrgValidator() =>
-        RuleFor(x => x.MinVersion).GreaterThanOrEqualTo(0).WithMessage("must be a non-negative integer");
+    public GetOrgValidator() => this.AddErrorsOf(x => x.ParsedMinVersion.Error);
 }

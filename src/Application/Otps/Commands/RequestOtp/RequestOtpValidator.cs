@@ -1,9 +1,9 @@
-using CleanCqrs.Application.Otps.Commands;
+using CleanCqrs.Application.Common;
 using FluentValidation;
 
 namespace CleanCqrs.Application.Otps.Commands.RequestOtp;
 
 public sealed class RequestOtpValidator : AbstractValidator<RequestOtp>
 {
-    public RequestOtpValidator() => this.AddOtpContactRules(x => x.Primary, x => x.Role, x => x.Country);
+    public RequestOtpValidator() => this.AddErrorsOf(x => x.Contact.Error);
 }

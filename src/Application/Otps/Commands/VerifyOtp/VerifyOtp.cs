@@ -1,7 +1,10 @@
+using CleanCqrs.Application.Common;
+using CleanCqrs.Application.Common.Behaviours;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Otps;
+using FluentValidation;
 using Mediator;
 
 namespace CleanCqrs.Application.Otps.Commands.VerifyOtp;
@@ -12,7 +15,18 @@ namespace CleanCqrs.Application.Otps.Commands.VerifyOtp;
 /// issued the OTP; <see cref="Role"/> and <see cref="Country"/> here only normalise the primary.
 /// </summary>
 public sealed record VerifyOtp(string? Primary, string? Role, string? Country, string? OtpId, string? Code)
-    : ICommand<Result<TokenGranted>>;
+    : ICommand<Result<TokenGranted>>, IBoundRequest, IValidatedRequest<VerifyOtp>
+{
+    public static IValidator<VerifyOtp> Validator { get; } = new VerifyOtpValidator();
+
+    /// <summary>The contact, normalised once: the validator reports the errors, the handler uses the value.</summary>
+    public Result<OtpContact> Contact { get; } = OtpContact.Create(Primary, Role, Country);
+
+    /// <summary>The OTP id in its canonical form; null when <see cref="OtpId"/> is not one (a validation error).</summary>
+    public string? NormalizedOtpId { get; } = OtpIds.TryNormalize(OtpId, out var id) ? id : null;
+
+    public ValidationError? BindingErrors { get; init; }
+}
 
 public sealed record TokenGranted(string Token, string TokenType, long ExpiresIn, string Subject);
 
@@ -21,21 +35,11 @@ public sealed class VerifyOtpHandler(CommandRunner runner, IOtpCodes codes, ITok
 {
     public async ValueTask<Result<TokenGranted>> Handle(VerifyOtp command, CancellationToken cancellationToken)
     {
-        var contact = OtpContact.Create(command.Primary, command.Role, command.Country);
-        if (!contact.IsSuccess)
-        {
-            return contact.Error!;
-        }
-
-        if (!OtpIds.TryNormalize(command.OtpId, out var otpId) || !OtpCodes.IsWellFormed(command.Code))
-        {
-            return ValidationError.For(otpId.Length == 0 ? "otpId" : "code", "is malformed");
-        }
-
+        var otpId = command.NormalizedOtpId!;
         var codeMatches = await codes.MatchesAsync(otpId, command.Code!, cancellationToken);
         IssuedToken? token = null;
         var result = await runner.RunAsync<OtpState>(
-            AggregateState.StreamId<OtpState>(contact.Value.Primary.SubjectId),
+            AggregateState.StreamId<OtpState>(command.Contact.Value.Primary.SubjectId),
             ExpectedVersion.Any,
             async (stream, ct) =>
             {

@@ -1,3 +1,4 @@
+using CleanCqrs.Application.Common;
 using CleanCqrs.Domain.Otps;
 using FluentValidation;
 
@@ -7,11 +8,11 @@ public sealed class VerifyOtpValidator : AbstractValidator<VerifyOtp>
 {
     public VerifyOtpValidator()
     {
-        this.AddOtpContactRules(x => x.Primary, x => x.Role, x => x.Country);
+        this.AddErrorsOf(x => x.Contact.Error);
         RuleFor(x => x.OtpId)
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("is required")
-            .Must(id => OtpIds.TryNormalize(id, out _)).WithMessage($"must be {OtpIds.Length} hexadecimal digits");
+            .Must((command, _) => command.NormalizedOtpId is not null).WithMessage($"must be {OtpIds.Length} hexadecimal digits");
         RuleFor(x => x.Code)
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("is required")
