@@ -11,6 +11,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [ -f tools/dynalite/package.json ]; then
   (cd tools/dynalite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+# The OpenAPI lint test runs @redocly/cli, pinned in tools/redocly/package-lock.json.
+if [ -f tools/redocly/package.json ]; then
+  (cd tools/redocly && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
