@@ -141,7 +141,7 @@ public sealed class ApiContract
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
         var violations = new List<string>();
-        var method = request.Method.ToUpperInvariant();
+        var method = request.Method;
         var template = Template(request.Path);
         if (template is null)
         {
