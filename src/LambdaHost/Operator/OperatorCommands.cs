@@ -40,12 +40,19 @@ public static class OperatorCommands
         }
 
         // Local files are only ever read here: a mistyped --data-dir must not leave a fresh, empty store behind.
-        var usesDataDirectory = settings.Store == StoreKind.Sqlite
-            || (invocation.Command == OperatorInvocation.DeadLetters && settings.Broker == BrokerKind.InProc);
+        var usesDataDirectory = invocation.Command == OperatorInvocation.DeadLetters
+            ? settings.Broker == BrokerKind.InProc
+            : settings.Store == StoreKind.Sqlite;
         if (usesDataDirectory && !Directory.Exists(settings.DataDirectory))
         {
             await error.WriteLineAsync($"There is no data directory at {Path.GetFullPath(settings.DataDirectory)} (set --data-dir or CLEANCQRS_DATA_DIR).");
             return Program.ExitUsage;
+        }
+
+        if (invocation.Command == OperatorInvocation.DeadLetters && settings.Broker != BrokerKind.InProc)
+        {
+            // The SQS dead-letter queue needs neither the store nor the keys: nothing local is touched.
+            return await GuardAsync(invocation, error, () => DeadLettersAsync(null, settings, environment, invocation.Requeue, output, error, cancellationToken));
         }
 
         ServiceProvider provider;
@@ -61,26 +68,31 @@ public static class OperatorCommands
 
         await using (provider)
         {
-            try
+            return await GuardAsync(invocation, error, () => invocation.Command switch
             {
-                return invocation.Command switch
-                {
-                    OperatorInvocation.Events => await EventsAsync(provider.GetRequiredService<IEventStore>(), invocation.StreamId!, settings, output, error, cancellationToken),
-                    OperatorInvocation.Streams => await StreamsAsync(provider.GetRequiredService<IEventStore>(), settings, output, error, cancellationToken),
-                    _ => await DeadLettersAsync(provider, settings, environment, invocation.Requeue, output, error, cancellationToken),
-                };
-            }
-            catch (SettingsException ex)
-            {
-                await error.WriteLineAsync(ex.Message);
-                return Program.ExitUsage;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Like provision and rebuild-projections: an unreachable store is one line, not a stack trace.
-                await error.WriteLineAsync($"{invocation.Command} failed: {ex.Message}");
-                return Program.ExitFailure;
-            }
+                OperatorInvocation.Events => EventsAsync(provider.GetRequiredService<IEventStore>(), invocation.StreamId!, settings, output, error, cancellationToken),
+                OperatorInvocation.Streams => StreamsAsync(provider.GetRequiredService<IEventStore>(), settings, output, error, cancellationToken),
+                _ => DeadLettersAsync(provider, settings, environment, invocation.Requeue, output, error, cancellationToken),
+            });
+        }
+    }
+
+    /// <summary>Like provision and rebuild-projections: a bad setting or an unreachable store is one line, not a stack trace.</summary>
+    private static async Task<int> GuardAsync(OperatorInvocation invocation, TextWriter error, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return Program.ExitUsage;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"{invocation.Command} failed: {ex.Message}");
+            return Program.ExitFailure;
         }
     }
 
@@ -125,7 +137,7 @@ public static class OperatorCommands
     }
 
     private static async Task<int> DeadLettersAsync(
-        IServiceProvider provider, ServiceSettings settings, Func<string, string?> environment, bool requeue,
+        IServiceProvider? provider, ServiceSettings settings, Func<string, string?> environment, bool requeue,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var queue = DeadLetterQueue(provider, settings, environment);
@@ -152,8 +164,8 @@ public static class OperatorCommands
         return Program.ExitOk;
     }
 
-    private static IDeadLetterQueue DeadLetterQueue(IServiceProvider provider, ServiceSettings settings, Func<string, string?> environment) =>
-        settings.Broker == BrokerKind.InProc
+    private static IDeadLetterQueue DeadLetterQueue(IServiceProvider? provider, ServiceSettings settings, Func<string, string?> environment) =>
+        settings.Broker == BrokerKind.InProc && provider is not null
             ? new InProcDeadLetterQueue(provider.GetRequiredService<InProcBroker>(), settings.DataDirectory)
             : SqsDeadLetterQueue.FromEnvironment(environment);
 

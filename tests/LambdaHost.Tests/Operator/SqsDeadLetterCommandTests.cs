@@ -72,7 +72,8 @@ public sealed class SqsDeadLetterCommandTests
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["CLEANCQRS_DATA_DIR"] = _data.Path,
+            // A data directory that does not exist: the SQS dead letters need nothing local.
+            ["CLEANCQRS_DATA_DIR"] = Path.Combine(_data.Path, "absent"),
             ["CLEANCQRS_BROKER"] = "sns",
             ["EVENTS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:000000000000:cleancqrs-events.fifo",
             ["AWS_ENDPOINT_URL_SNS"] = "http://127.0.0.1:9",
@@ -87,6 +88,7 @@ public sealed class SqsDeadLetterCommandTests
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await Program.RunCommandLineAsync(command, output, error, environment.GetValueOrDefault, CancellationToken.None);
+        Assert.That(Directory.Exists(Path.Combine(_data.Path, "absent")), Is.False, "the command created a local data directory");
         return (exit, output.ToString(), error.ToString());
     }
 }
