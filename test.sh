@@ -18,6 +18,10 @@ for tool in tools/aws-sdk-check tools/cfn-schema; do
     (cd "$tool" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 done
+# The OpenAPI lint test runs @redocly/cli, pinned in tools/redocly/package-lock.json.
+if [ -f tools/redocly/package.json ]; then
+  (cd tools/redocly && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -9,6 +9,7 @@ using CleanCqrs.Infrastructure.DynamoDb;
 using CleanCqrs.Infrastructure.Messaging;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Local;
+using CleanCqrs.LambdaHost.Operator;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,22 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        OperatorInvocation? operatorCommand;
+        try
+        {
+            operatorCommand = OperatorInvocation.Find(args);
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+
+        if (operatorCommand is not null)
+        {
+            return await OperatorCommands.RunAsync(operatorCommand, output, error, environment, cancellationToken);
+        }
+
         HostOptions options;
         ServiceSettings settings;
         try
@@ -69,6 +86,7 @@ public static class Program
         {
             case HostCommand.Help:
                 await output.WriteLineAsync(HostOptions.Usage);
+                await output.WriteLineAsync(OperatorInvocation.Usage);
                 return ExitOk;
             case HostCommand.Provision:
                 return await ProvisionAsync(settings, environment, output, error, cancellationToken);

@@ -35,7 +35,7 @@ public sealed class InfrastructureRegistrationTests
     [Test]
     public void Local_settings_register_the_embedded_adapters()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryDataDirectory();
         var settings = new ServiceSettings { DataDirectory = directory.Path };
 
         using var provider = Services().AddInfrastructure(settings, _ => null).BuildServiceProvider();

@@ -46,7 +46,7 @@ public sealed class FunctionEventShapeTests
         var @event = AwsEvents.Load("apigw-rest-v1-proxy-3.json");
         @event["path"] = "/.well-known/jwks.json";
 
-        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), PayloadFormat.RestApi);
+        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), new ApiRequest("GET", "/.well-known/jwks.json"));
 
         Assert.That(response.Status, Is.EqualTo(200));
         Assert.That(response.Body, Is.EqualTo(FakeTokenService.Jwks));
@@ -58,7 +58,7 @@ public sealed class FunctionEventShapeTests
         var @event = AwsEvents.Load("apigw-http-v2-3.json");
         @event["rawPath"] = "/default/.well-known/jwks.json";
 
-        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), PayloadFormat.HttpApi);
+        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), new ApiRequest("GET", "/.well-known/jwks.json"));
 
         Assert.That(response.Status, Is.EqualTo(200), response.ToString());
     }
@@ -71,7 +71,7 @@ public sealed class FunctionEventShapeTests
         @event["requestContext"]!["http"]!["method"] = "POST";
         @event["headers"]!["content-type"] = "application/json";
 
-        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), PayloadFormat.HttpApi);
+        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), new ApiRequest("POST", "/otp"));
 
         Assert.That(ProblemAssert.IsValidationProblem(response, "body"), Is.EqualTo(new[] { "must not be empty" }));
     }
@@ -83,7 +83,7 @@ public sealed class FunctionEventShapeTests
         @event["headers"] = new JsonObject { ["If-None-Match"] = "1" };
         @event["multiValueHeaders"] = new JsonObject { ["If-None-Match"] = new JsonArray("\"1\"", "W/\"2\"") };
 
-        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), PayloadFormat.RestApi);
+        var response = ApiResponse.Parse(await InvokeAsync(AwsEvents.Bytes(@event)), new ApiRequest("GET", "/orgs/x"));
 
         ProblemAssert.IsProblem(response, 404);
     }

@@ -249,6 +249,55 @@ public sealed class InProcBroker : IDisposable
     }
 
     /// <summary>
+    /// Puts dead letters back on the queue (an operator's redrive), oldest first, at most
+    /// <paramref name="batchSize"/> per transaction: each goes to the end of its group with its receive
+    /// count reset, past the deduplication window (a redrive is deliberate). <paramref name="progress"/>
+    /// hears the running total after every batch.
+    /// </summary>
+    /// <returns>How many messages were requeued.</returns>
+    public async ValueTask<int> RequeueDeadLettersAsync(IProgress<int>? progress, CancellationToken cancellationToken, int batchSize = 100)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        await database.EnsureSchemaAsync(Schema, cancellationToken);
+        var total = 0;
+        while (true)
+        {
+            var moved = await database.WriteAsync(
+                async (connection, transaction, ct) =>
+                {
+                    await using var copy = Command(
+                        connection,
+                        transaction,
+                        """
+                        INSERT INTO broker_messages (message_id, group_id, deduplication_id, body, attributes, sent_at, receive_count, invisible_until)
+                        SELECT message_id, group_id, deduplication_id, body, attributes, sent_at, 0, 0
+                        FROM broker_dead_letters ORDER BY seq LIMIT $limit
+                        """);
+                    copy.Parameters.AddWithValue("$limit", batchSize);
+                    var count = await copy.ExecuteNonQueryAsync(ct);
+                    await using var delete = Command(
+                        connection,
+                        transaction,
+                        "DELETE FROM broker_dead_letters WHERE seq IN (SELECT seq FROM broker_dead_letters ORDER BY seq LIMIT $limit)");
+                    delete.Parameters.AddWithValue("$limit", batchSize);
+                    await delete.ExecuteNonQueryAsync(ct);
+                    return count;
+                },
+                cancellationToken);
+            if (moved == 0)
+            {
+                break;
+            }
+
+            total += moved;
+            WakeConsumers();
+            progress?.Report(total);
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// Makes every hidden message visible now. For the one consumer process of a data directory at its
     /// start: a batch that a killed process had received but not settled would otherwise block its
     /// groups until the visibility timeout ran out. Its receive counts stand (the delivery happened).

@@ -13,13 +13,13 @@ public sealed class DevMailboxSenderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private FakeTimeProvider clock = null!;
 
     [SetUp]
     public void CreateDirectory()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         clock = new FakeTimeProvider(Now);
     }
 

@@ -33,7 +33,7 @@ public sealed class KmsOtpSecretTests
     [Test]
     public async Task Codes_derived_in_kms_equal_codes_from_a_local_key_with_the_same_bytes()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryDataDirectory();
         await File.WriteAllBytesAsync(directory.File(LocalOtpSecret.FileName), kms.MacKey);
         var local = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
 

@@ -14,13 +14,13 @@ public sealed class BrokerPumpTests
         IdlePollInterval = TimeSpan.FromMilliseconds(50),
     };
 
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private InProcBroker broker = null!;
 
     [SetUp]
     public void SetUp()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         broker = new InProcBroker(directory.Path, Options);
     }
 

@@ -12,14 +12,14 @@ public sealed class InProcBrokerTests
     private static readonly DateTimeOffset T0 = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly InProcBrokerOptions Immediate = new() { RetryDelay = TimeSpan.Zero };
 
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private FakeTimeProvider clock = null!;
     private readonly List<InProcBroker> brokers = [];
 
     [SetUp]
     public void SetUp()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         clock = new FakeTimeProvider(T0);
     }
 

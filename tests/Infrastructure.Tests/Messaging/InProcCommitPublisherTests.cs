@@ -13,10 +13,10 @@ namespace CleanCqrs.Infrastructure.Tests.Messaging;
 public sealed class InProcCommitPublisherTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
 
     [SetUp]
-    public void SetUp() => directory = new TempDirectory();
+    public void SetUp() => directory = new TemporaryDataDirectory();
 
     [TearDown]
     public void TearDown() => directory.Dispose();

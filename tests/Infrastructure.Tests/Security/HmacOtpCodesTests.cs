@@ -8,10 +8,10 @@ public sealed class HmacOtpCodesTests
     private const string OtpId = "0123456789abcdef0123456789abcdef";
     private const string OtherOtpId = "fedcba9876543210fedcba9876543210";
 
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
 
     [SetUp]
-    public void CreateDirectory() => directory = new TempDirectory();
+    public void CreateDirectory() => directory = new TemporaryDataDirectory();
 
     [TearDown]
     public void RemoveDirectory() => directory.Dispose();

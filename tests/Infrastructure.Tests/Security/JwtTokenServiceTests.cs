@@ -14,7 +14,7 @@ public sealed class JwtTokenServiceTests
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
     private static readonly TokenClaims Claims = new("6f1c2d3e-4b5a-5c6d-8e7f-0a1b2c3d4e5f", "org", "SG");
 
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private LocalRsaSigningKey key = null!;
     private FakeTimeProvider clock = null!;
     private JwtTokenService service = null!;
@@ -22,7 +22,7 @@ public sealed class JwtTokenServiceTests
     [OneTimeSetUp]
     public void CreateKey()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         key = new LocalRsaSigningKey(directory.Path);
     }
 
@@ -340,7 +340,7 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Rejects_token_signed_by_another_key()
     {
-        using var otherDirectory = new TempDirectory();
+        using var otherDirectory = new TemporaryDataDirectory();
         using var otherKey = new LocalRsaSigningKey(otherDirectory.Path);
         var other = new JwtTokenService(otherKey, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), clock);
         var foreign = (await other.IssueAsync(Claims, CancellationToken.None)).Token;

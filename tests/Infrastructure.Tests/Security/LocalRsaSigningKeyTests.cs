@@ -7,10 +7,10 @@ namespace CleanCqrs.Infrastructure.Tests.Security;
 
 public sealed class LocalRsaSigningKeyTests
 {
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
 
     [SetUp]
-    public void CreateDirectory() => directory = new TempDirectory();
+    public void CreateDirectory() => directory = new TemporaryDataDirectory();
 
     [TearDown]
     public void RemoveDirectory() => directory.Dispose();

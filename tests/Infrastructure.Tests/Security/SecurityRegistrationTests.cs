@@ -9,7 +9,7 @@ public sealed class SecurityRegistrationTests
     [Test]
     public async Task Local_security_serves_issuer_validator_and_jwks_from_one_instance()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryDataDirectory();
         await using var provider = new ServiceCollection()
             .AddLocalSecurity(directory.Path, "cleancqrs", TimeSpan.FromHours(1))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

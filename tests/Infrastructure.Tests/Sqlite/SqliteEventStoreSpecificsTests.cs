@@ -13,14 +13,14 @@ namespace CleanCqrs.Infrastructure.Tests.Sqlite;
 public sealed class SqliteEventStoreSpecificsTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private SqliteDatabase database = null!;
     private SqliteEventStore store = null!;
 
     [SetUp]
     public void SetUp()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         database = new SqliteDatabase(directory.Path);
         store = new SqliteEventStore(database);
     }

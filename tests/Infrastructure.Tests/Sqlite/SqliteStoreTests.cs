@@ -8,12 +8,12 @@ namespace CleanCqrs.Infrastructure.Tests.Sqlite;
 [TestFixture]
 public sealed class SqliteEventStoreTests : EventStoreContract
 {
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private SqliteDatabase database = null!;
 
     protected override ValueTask<IEventStore> CreateStoreAsync()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         database = new SqliteDatabase(directory.Path);
         return ValueTask.FromResult<IEventStore>(new SqliteEventStore(database));
     }
@@ -29,12 +29,12 @@ public sealed class SqliteEventStoreTests : EventStoreContract
 [TestFixture]
 public sealed class SqliteReadModelStoreTests : ReadModelStoreContract
 {
-    private TempDirectory directory = null!;
+    private TemporaryDataDirectory directory = null!;
     private SqliteDatabase database = null!;
 
     protected override ValueTask<IReadModelStore<OrgReadModel>> CreateStoreAsync()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         database = new SqliteDatabase(directory.Path);
         return ValueTask.FromResult<IReadModelStore<OrgReadModel>>(new SqliteReadModelStore<OrgReadModel>(database));
     }

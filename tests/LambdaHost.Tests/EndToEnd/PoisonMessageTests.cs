@@ -228,7 +228,7 @@ public sealed class PoisonMessageTests
     {
         var raw = await _function.HandleAsync(
             AwsEvents.HttpApi(request), new InvocationContext(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.AddSeconds(30)), CancellationToken.None);
-        return ApiResponse.Parse(raw, PayloadFormat.HttpApi);
+        return ApiResponse.Parse(raw, request);
     }
 
     private sealed record OrgCaller(string Id, string Token);

@@ -16,7 +16,7 @@ public sealed class RebuildTests(StoreUnderTest store)
     private TemporaryDataDirectory _data = null!;
     private ServiceEnvironment _environment = null!;
     private string[] _orgIds = [];
-    private Dictionary<string, HttpReply> _before = [];
+    private Dictionary<string, ApiResponse> _before = [];
 
     [SetUp]
     public async Task SetUp()
@@ -34,7 +34,7 @@ public sealed class RebuildTests(StoreUnderTest store)
         await api.CreateOrgAsync(secondToken, """{"name":"Two","location":"Phnom Penh","description":"Second"}""");
 
         _orgIds = [first, second];
-        _before = new Dictionary<string, HttpReply>
+        _before = new Dictionary<string, ApiResponse>
         {
             [first] = await api.WaitForOrgAsync(first, 2),
             [second] = await api.WaitForOrgAsync(second, 1),

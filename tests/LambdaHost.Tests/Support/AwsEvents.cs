@@ -3,33 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace CleanCqrs.LambdaHost.Tests.Support;
 
-/// <summary>One HTTP request a test sends, before it is dressed as an API Gateway event.</summary>
-public sealed record ApiRequest(string Method, string Path)
-{
-    /// <summary>The raw query string, without '?'.</summary>
-    public string? Query { get; init; }
-
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
-
-    public string? Body { get; init; }
-
-    public bool IsBase64Encoded { get; init; }
-
-    public ApiRequest WithHeader(string name, string value) => this with { Headers = [.. Headers, new(name, value)] };
-
-    public ApiRequest WithJson(string json) => (this with { Body = json }).WithHeader("Content-Type", "application/json");
-
-    public ApiRequest WithBearer(string token) => WithHeader("Authorization", "Bearer " + token);
-
-    public ApiRequest WithBinaryBody(byte[] body) => this with { Body = Convert.ToBase64String(body), IsBase64Encoded = true };
-}
-
-public enum PayloadFormat
-{
-    HttpApi,
-    RestApi,
-}
-
 /// <summary>
 /// Real AWS events: the published samples in Events/, with only the members under test replaced.
 /// </summary>

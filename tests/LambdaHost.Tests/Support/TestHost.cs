@@ -59,7 +59,7 @@ public sealed class TestHost : IDisposable
     {
         var @event = format == PayloadFormat.HttpApi ? AwsEvents.HttpApi(request) : AwsEvents.RestApi(request);
         var raw = await Function.HandleAsync(@event, NewContext(), CancellationToken.None);
-        return ApiResponse.Parse(raw, format);
+        return ApiResponse.Parse(raw, request);
     }
 
     public Task<ApiResponse> PostJsonAsync(string path, string json, string? token = null, PayloadFormat format = PayloadFormat.HttpApi)

@@ -73,7 +73,7 @@ public sealed class HostileRequestTests : HostileFixture
         ApiResponse response;
         try
         {
-            response = ApiResponse.Parse(raw);
+            response = ApiResponse.Parse(raw, hostile.Request);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or NullReferenceException)
         {

@@ -157,7 +157,7 @@ public sealed class ServiceHarness : IAsyncDisposable
             ApiGatewayEvents.Build(request, format),
             new InvocationContext(Guid.NewGuid().ToString(), DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromSeconds(30))),
             timeout.Token);
-        return ApiResponse.Parse(raw);
+        return ApiResponse.Parse(raw, request);
     }
 
     /// <summary>A token from the service's own issuer (the local key file in the data directory).</summary>

@@ -1,51 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace CleanCqrs.LambdaHost.Tests.EndToEnd.Support;
-
-/// <summary>An HTTP response read to the end: status, headers (response and content alike) and body text.</summary>
-public sealed class HttpReply
-{
-    private readonly Dictionary<string, string[]> headers = new(StringComparer.OrdinalIgnoreCase);
-
-    private HttpReply(int status, string body)
-    {
-        Status = status;
-        Body = body;
-    }
-
-    public int Status { get; }
-
-    public string Body { get; }
-
-    public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
-
-    public string? MediaType { get; private init; }
-
-    public string? Header(string name) => headers.TryGetValue(name, out var values) ? string.Join(", ", values) : null;
-
-    public static async Task<HttpReply> ReadAsync(HttpResponseMessage response)
-    {
-        var reply = new HttpReply((int)response.StatusCode, await response.Content.ReadAsStringAsync())
-        {
-            MediaType = response.Content.Headers.ContentType?.MediaType,
-        };
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-        {
-            reply.headers[name] = [.. values];
-        }
-
-        return reply;
-    }
-
-    public override string ToString() => $"{Status} {Body}";
-}
 
 /// <summary>The calls a client of the API makes, over real HTTP, with the SPEC's happy paths asserted on the way.</summary>
 public sealed class ApiClient(HttpClient http)
 {
-    public async Task<HttpReply> SendAsync(
+    public async Task<ApiResponse> SendAsync(
         HttpMethod method, string pathAndQuery, string? json = null, string? token = null, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery);
@@ -65,10 +26,10 @@ public sealed class ApiClient(HttpClient http)
         }
 
         using var response = await http.SendAsync(request);
-        return await HttpReply.ReadAsync(response);
+        return await ApiResponse.ReadAsync(response);
     }
 
-    public Task<HttpReply> GetAsync(string pathAndQuery, params (string Name, string Value)[] headers) =>
+    public Task<ApiResponse> GetAsync(string pathAndQuery, params (string Name, string Value)[] headers) =>
         SendAsync(HttpMethod.Get, pathAndQuery, null, null, headers);
 
     /// <summary>POST /otp; asserts the 202 and returns the OTP id.</summary>
@@ -80,7 +41,7 @@ public sealed class ApiClient(HttpClient http)
         return reply.Json!["otpId"]!.GetValue<string>();
     }
 
-    public Task<HttpReply> VerifyAsync(string primary, string otpId, string code, string role = "org", string country = "SG", string path = "/otp/verify") =>
+    public Task<ApiResponse> VerifyAsync(string primary, string otpId, string code, string role = "org", string country = "SG", string path = "/otp/verify") =>
         SendAsync(HttpMethod.Post, path, $$"""{"primary":"{{primary}}","role":"{{role}}","country":"{{country}}","otpId":"{{otpId}}","code":"{{code}}"}""");
 
     /// <summary>The OTP dance: request, read the code from the dev mailbox, verify. Returns the token and its subject.</summary>
@@ -106,7 +67,7 @@ public sealed class ApiClient(HttpClient http)
     /// Polls <c>GET /orgs/{id}?minVersion=N</c> as a client does after a write: 202 with Retry-After
     /// while the read model is behind, until the 200 (within the SPEC's 10 s bound).
     /// </summary>
-    public Task<HttpReply> WaitForOrgAsync(string id, long minVersion) =>
+    public Task<ApiResponse> WaitForOrgAsync(string id, long minVersion) =>
         Poll.UntilAsync(
             async () =>
             {

@@ -1,72 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
 namespace CleanCqrs.Reliability.Tests.Support;
-
-public enum PayloadFormat
-{
-    HttpApi,
-    RestApi,
-}
-
-/// <summary>One HTTP request as a test means it, before it is dressed as an API Gateway proxy event.</summary>
-public sealed record ApiRequest(string Method, string Path)
-{
-    /// <summary>The raw query string, without '?'.</summary>
-    public string? Query { get; init; }
-
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
-
-    public string? Body { get; init; }
-
-    public bool IsBase64Encoded { get; init; }
-
-    public ApiRequest WithHeader(string name, string value) => this with { Headers = [.. Headers, new(name, value)] };
-
-    public ApiRequest WithJson(string json) => (this with { Body = json }).WithHeader("Content-Type", "application/json");
-
-    public ApiRequest WithBearer(string token) => WithHeader("Authorization", "Bearer " + token);
-
-    public ApiRequest WithBinaryBody(byte[] body) => this with { Body = Convert.ToBase64String(body), IsBase64Encoded = true };
-
-    public static ApiRequest PostJson(string path, string json, string? token = null)
-    {
-        var request = new ApiRequest("POST", path).WithJson(json);
-        return token is null ? request : request.WithBearer(token);
-    }
-
-    public static ApiRequest PutJson(string path, string json, string? token = null, string? ifMatch = null)
-    {
-        var request = new ApiRequest("PUT", path).WithJson(json);
-        request = token is null ? request : request.WithBearer(token);
-        return ifMatch is null ? request : request.WithHeader("If-Match", ifMatch);
-    }
-
-    public override string ToString()
-    {
-        var text = new StringBuilder().Append(Method).Append(' ').Append(Path);
-        if (!string.IsNullOrEmpty(Query))
-        {
-            text.Append('?').Append(Query);
-        }
-
-        foreach (var (name, value) in Headers)
-        {
-            text.Append("\n  ").Append(name).Append(": ").Append(Shorten(value));
-        }
-
-        if (Body is not null)
-        {
-            text.Append("\n  body").Append(IsBase64Encoded ? " (base64)" : string.Empty).Append(": ").Append(Shorten(Body));
-        }
-
-        return text.ToString();
-    }
-
-    private static string Shorten(string value) =>
-        value.Length <= 300 ? value : string.Create(CultureInfo.InvariantCulture, $"{value[..300]}… ({value.Length} chars)");
-}
 
 /// <summary>
 /// API Gateway proxy events in the shapes AWS documents: HTTP API (payload 2.0) and REST API
