@@ -4,6 +4,9 @@
 # (coldstart-orgs.md with --event-orgs).
 #   bench/run-coldstart.sh                      first invocation: POST /otp (no token needed)
 #   bench/run-coldstart.sh --event-orgs         first invocation: POST /orgs with an org token
+#   bench/run-coldstart.sh --deployed --embedded-too [--event-orgs]
+#                                               the deployed configuration (DynamoDB on dynalite, SNS and KMS
+#                                               stand-ins) against the embedded one in the same rounds
 #   bench/run-coldstart.sh --runs 30            any other bench/ColdStart option is passed on
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,8 +37,12 @@ echo "building bench/ColdStart ..." >&2
 dotnet build bench/ColdStart -c Release --nologo -v quiet >"$artifacts/build-coldstart.log" 2>&1 \
   || { tail -n 40 "$artifacts/build-coldstart.log" >&2; fail "building bench/ColdStart failed"; }
 
-out=bench/results/coldstart.md
-case " $* " in *" --event-orgs "*) out=bench/results/coldstart-orgs.md ;; esac
+out=bench/results/coldstart
+case " $* " in *" --deployed "*) out=$out-deployed ;; esac
+case " $* " in *" --event-orgs "*) out=$out-orgs ;; esac
+out=$out.md
+# --deployed starts dynalite from tools/dynalite.
+case " $* " in *" --deployed "*) (cd tools/dynalite && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ;; esac
 
 echo "AOT executable: $(du -h "$artifacts/aot/LambdaHost" | cut -f1)" >&2
 exec dotnet bench/ColdStart/bin/Release/net10.0/CleanCqrs.Bench.ColdStart.dll \

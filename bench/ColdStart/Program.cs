@@ -28,12 +28,16 @@ public static class Program
           --timeout DURATION  per step: start to next, invocation, ... (default 60s)
           --out FILE          also write the Markdown report there
           --keep              keep the temporary data directories
+          --deployed          the deployed configuration: DynamoDB (dynalite), SNS and KMS (loopback stand-ins),
+                              fresh tables per start; with --event-orgs the token is signed by the KMS stand-in
+          --embedded-too      with --deployed: also measure the embedded configuration (SQLite, in-process broker,
+                              key files) in the same rounds, labelled aot-emb / jit-emb, for the ratio
         """;
 
     private static readonly string[] ValueOptions =
         ["--aot", "--jit", "--runs", "--warmup-starts", "--env", "--event", "--key-dir", "--timeout", "--out"];
 
-    private static readonly string[] FlagOptions = ["--event-orgs", "--keep", "--help"];
+    private static readonly string[] FlagOptions = ["--event-orgs", "--keep", "--help", "--deployed", "--embedded-too"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -83,14 +87,28 @@ public static class Program
         string? keyDirectory = options.KeyDirectory;
         string eventDescription;
         byte[] eventPayload;
+        byte[]? embeddedOrgsEvent = null;
         string? tokenDirectory = null;
+        string? embeddedTokenDirectory = null;
+        await using var deployed = options.Deployed ? await DeployedServices.StartAsync() : null;
         try
         {
             if (options.OrgsEvent)
             {
-                var bootstrap = await TokenBootstrap.RunAsync(options.Commands[0], options.Environment, options.StepTimeout);
+                // Deployed: the local-mode bootstrap needs the in-process broker (the dev mailbox is behind it).
+                var bootstrapEnvironment = deployed is null
+                    ? options.Environment
+                    : [.. options.Environment, .. await deployed.FreshEnvironmentAsync(broker: "inproc")];
+                var bootstrap = await TokenBootstrap.RunAsync(options.Commands[0], bootstrapEnvironment, options.StepTimeout);
                 tokenDirectory = bootstrap.DataDirectory;
-                keyDirectory = bootstrap.DataDirectory;
+                keyDirectory = deployed is null ? bootstrap.DataDirectory : null;
+                if (deployed is not null && options.EmbeddedToo)
+                {
+                    var embedded = await TokenBootstrap.RunAsync(options.Commands[0], options.Environment, options.StepTimeout);
+                    embeddedTokenDirectory = embedded.DataDirectory;
+                    embeddedOrgsEvent = ApiGatewayV2.Request("POST", "/orgs", JsonBody.Of(("name", "Acme"), ("location", "Jakarta")), embedded.Token);
+                }
+
                 eventPayload = ApiGatewayV2.Request("POST", "/orgs", JsonBody.Of(("name", "Acme"), ("location", "Jakarta")), bootstrap.Token);
                 eventDescription = "HTTP API v2 `POST /orgs` {name: Acme, location: Jakarta} with an org Bearer token (key files copied into each fresh data directory)";
             }
@@ -106,15 +124,23 @@ public static class Program
             }
 
             var loadBefore = MachineLoad.OneMinuteAverage();
-            var samples = options.Commands.ToDictionary(c => c.Label, _ => new List<StartSample>(), StringComparer.Ordinal);
+            var runs = options.Commands.Select(c => new MeasuredCommand(c, c.Label, deployed)).ToList();
+            if (deployed is not null && options.EmbeddedToo)
+            {
+                runs.AddRange(options.Commands.Select(c => new MeasuredCommand(c, c.Label + "-emb", null)));
+            }
+
+            var samples = runs.ToDictionary(c => c.Label, _ => new List<StartSample>(), StringComparer.Ordinal);
             var firstResponses = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var round = -options.WarmupStarts; round < options.Runs; round++)
             {
                 // Alternate the order each round so drift on a shared machine (other builds, thermal) hits both alike.
-                var order = round % 2 == 0 ? options.Commands : options.Commands.AsEnumerable().Reverse();
+                var order = round % 2 == 0 ? runs : runs.AsEnumerable().Reverse();
                 foreach (var command in order)
                 {
-                    var sample = await MeasureStartAsync(command, options, eventPayload, keyDirectory);
+                    var sample = command.Deployed is null && deployed is not null
+                        ? await MeasureStartAsync(command.Command, options, embeddedOrgsEvent ?? eventPayload, embeddedTokenDirectory, null)
+                        : await MeasureStartAsync(command.Command, options, eventPayload, keyDirectory, command.Deployed);
                     var label = round < 0 ? "warm-up" : $"#{round + 1}";
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{command.Label,-6} {label,-8} init {sample.InitMs,8:F1} ms   init+invoke {sample.FirstResponseMs,8:F1} ms   peak RSS {sample.PeakRssMiB,6:F1} MiB   -> {sample.Response.StatusCode}"));
@@ -126,19 +152,32 @@ public static class Program
                 }
             }
 
+            if (deployed is not null)
+            {
+                eventDescription += $"; {deployed.Description}; {deployed.Published} messages published to the SNS stand-in";
+            }
+
             return Report.Render(options, eventDescription, samples, firstResponses, $"{loadBefore} before, {MachineLoad.OneMinuteAverage()} after");
         }
         finally
         {
-            if (tokenDirectory is not null && !options.Keep)
+            foreach (var directory in new[] { tokenDirectory, embeddedTokenDirectory })
             {
-                TryDelete(tokenDirectory);
+                if (directory is not null && !options.Keep)
+                {
+                    TryDelete(directory);
+                }
             }
         }
     }
 
-    private static async Task<StartSample> MeasureStartAsync(FunctionCommand command, ColdStartOptions options, byte[] eventPayload, string? keyDirectory)
+    private static async Task<StartSample> MeasureStartAsync(
+        FunctionCommand command, ColdStartOptions options, byte[] eventPayload, string? keyDirectory, DeployedServices? deployed)
     {
+        // Outside the measured window: the deployed configuration's fresh tables.
+        IEnumerable<KeyValuePair<string, string>> environment = deployed is null
+            ? options.Environment
+            : [.. options.Environment, .. await deployed.FreshEnvironmentAsync()];
         var dataDirectory = Directory.CreateTempSubdirectory("cleancqrs-coldstart-").FullName;
         try
         {
@@ -147,7 +186,7 @@ public static class Program
                 CopyKeyFiles(keyDirectory, dataDirectory);
             }
 
-            await using var session = FunctionSession.Create(command, dataDirectory, options.Environment);
+            await using var session = FunctionSession.Create(command, dataDirectory, environment);
             session.Enqueue(eventPayload);
             session.Start();
             var next = await session.ExpectAsync(SignalKind.NextRequested, options.StepTimeout);
@@ -222,7 +261,9 @@ internal sealed record ColdStartOptions(
     string? KeyDirectory,
     TimeSpan StepTimeout,
     string? OutFile,
-    bool Keep)
+    bool Keep,
+    bool Deployed,
+    bool EmbeddedToo)
 {
     public static ColdStartOptions From(CommandLine line)
     {
@@ -285,9 +326,14 @@ internal sealed record ColdStartOptions(
             keyDirectory,
             line.Duration("--timeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
             line.Value("--out"),
-            line.Flag("--keep"));
+            line.Flag("--keep"),
+            line.Flag("--deployed"),
+            line.Flag("--embedded-too"));
     }
 }
+
+/// <summary>A command as measured: the deployed configuration's services, or none (embedded).</summary>
+internal sealed record MeasuredCommand(FunctionCommand Command, string Label, DeployedServices? Deployed);
 
 /// <summary>The Markdown report.</summary>
 internal static class Report
@@ -321,10 +367,10 @@ internal static class Report
         var table = new MarkdownTable(2, "metric", "command", "runs", "median", "p90", "min", "max");
         foreach (var (name, value, unit) in metrics)
         {
-            foreach (var command in options.Commands)
+            foreach (var label in samples.Keys)
             {
-                var summary = Summary.Of(samples[command.Label].Select(value));
-                table.Add($"{name} ({unit})", command.Label, summary.Count.ToString(CultureInfo.InvariantCulture),
+                var summary = Summary.Of(samples[label].Select(value));
+                table.Add($"{name} ({unit})", label, summary.Count.ToString(CultureInfo.InvariantCulture),
                     MarkdownTable.Number(summary.Median), MarkdownTable.Number(summary.P90), MarkdownTable.Number(summary.Min), MarkdownTable.Number(summary.Max));
             }
         }
@@ -345,8 +391,28 @@ internal static class Report
             text.Append(ratios);
         }
 
+        // --deployed --embedded-too: the deployed configuration against the embedded one, same binary, same rounds.
+        var pairs = samples.Keys.Where(k => samples.ContainsKey(k + "-emb")).ToList();
+        if (pairs.Count > 0)
+        {
+            text.AppendLine();
+            var ratios = new MarkdownTable(1, "metric (median)", "command", "deployed", "embedded", "deployed/embedded");
+            foreach (var (name, value, unit) in metrics)
+            {
+                foreach (var label in pairs)
+                {
+                    var deployedMedian = Summary.Of(samples[label].Select(value)).Median;
+                    var embeddedMedian = Summary.Of(samples[label + "-emb"].Select(value)).Median;
+                    ratios.Add($"{name} ({unit})", label, MarkdownTable.Number(deployedMedian), MarkdownTable.Number(embeddedMedian),
+                        MarkdownTable.Number(deployedMedian / embeddedMedian, 2) + "×");
+                }
+            }
+
+            text.Append(ratios);
+        }
+
         text.AppendLine();
-        foreach (var label in options.Commands.Select(c => c.Label).Where(firstResponses.ContainsKey))
+        foreach (var label in samples.Keys.Where(firstResponses.ContainsKey))
         {
             var raw = firstResponses[label].Trim();
             text.AppendLine(CultureInfo.InvariantCulture, $"First response from `{label}` (every response was checked to be a 2xx API response):");

@@ -29,7 +29,11 @@ public static class DependencyInjection
         _ = settings.Store switch
         {
             StoreKind.Sqlite => services.AddSqliteStore(settings.DataDirectory),
-            StoreKind.DynamoDb => services.AddDynamoDbStore(DynamoDbTableNames.FromEnvironment(environment), environment),
+            StoreKind.DynamoDb => services.AddDynamoDbStore(DynamoDbTableNames.FromEnvironment(environment), environment)
+                .AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
+                    () => sp.GetRequiredService<Amazon.DynamoDBv2.IAmazonDynamoDB>().DetermineServiceOperationEndpoint(
+                        new Amazon.DynamoDBv2.Model.QueryRequest { TableName = DynamoDbTableNames.FromEnvironment(environment).Events }),
+                    resolveCredentials: AwsClientSettings.HasConfiguredCredentials(environment))),
             _ => throw new SettingsException(ServiceSettings.StoreSetting, $"'{settings.Store}' is not supported"),
         };
 

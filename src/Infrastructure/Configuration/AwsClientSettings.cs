@@ -90,7 +90,8 @@ public sealed record AwsClientSettings(Uri? ServiceUrl, string? Region, bool Use
         return null;
     }
 
-    private static bool HasConfiguredCredentials(Func<string, string?> read)
+    /// <summary>Whether the default chain has something to find without asking the instance metadata service.</summary>
+    internal static bool HasConfiguredCredentials(Func<string, string?> read)
     {
         if (CredentialSettings.Any(setting => !string.IsNullOrWhiteSpace(read(setting))))
         {

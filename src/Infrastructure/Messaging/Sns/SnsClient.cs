@@ -125,6 +125,15 @@ public sealed class SnsClient : IDisposable
         return published;
     }
 
+    /// <summary>
+    /// The first request's one-time work without sending anything: the credential chain and a SigV4
+    /// signature of an empty body (hashing and HMAC set-up, the signer's code paths).
+    /// </summary>
+    public async ValueTask PrepareAsync()
+    {
+        using var request = await SignedRequestAsync([], CancellationToken.None);
+    }
+
     public void Dispose()
     {
         http.Dispose();

@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -29,9 +30,22 @@ public static class SnsRegistration
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(settings);
         services.TryAddSingleton(sp => new SnsClient(settings, settings.Credentials, logger: LoggerOf<SnsClient>(sp)));
+        if (!services.Any(d => d.ServiceType == typeof(SnsClientWarmup)))
+        {
+            services.AddSingleton<SnsClientWarmup>();
+            // Only where the credentials need no instance metadata probe (a local server's, or configured ones).
+            if (settings.Credentials is not null || AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable))
+            {
+                services.AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
+                    () => sp.GetRequiredService<SnsClient>().PrepareAsync().AsTask().GetAwaiter().GetResult(), resolveCredentials: false));
+            }
+        }
         return services;
     }
 
     internal static ILogger<T> LoggerOf<T>(IServiceProvider services) =>
         services.GetService<ILogger<T>>() ?? NullLogger<T>.Instance;
 }
+
+/// <summary>Marks that the SNS client's warm-up is registered (the broker and SMS delivery share one client).</summary>
+internal sealed class SnsClientWarmup;

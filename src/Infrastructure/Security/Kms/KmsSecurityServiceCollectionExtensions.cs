@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,6 +26,11 @@ public static class KmsSecurityServiceCollectionExtensions
         services.AddSingleton<IOtpSecret>(sp =>
             new KmsOtpSecret(sp.GetRequiredService<IAmazonKeyManagementService>(), settings.OtpKeyId));
         services.AddSingleton<IOtpCodes>(sp => new HmacOtpCodes(sp.GetRequiredService<IOtpSecret>()));
+        // The endpoint rules and the credential chain at init, not in the first token or code request.
+        services.AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
+            () => sp.GetRequiredService<IAmazonKeyManagementService>().DetermineServiceOperationEndpoint(
+                new Amazon.KeyManagementService.Model.SignRequest { KeyId = settings.JwtKeyId }),
+            resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable)));
         return services.AddTokenService();
     }
 }

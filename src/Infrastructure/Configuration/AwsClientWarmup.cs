@@ -1,0 +1,35 @@
+using Amazon.Runtime.Credentials;
+
+namespace CleanCqrs.Infrastructure.Configuration;
+
+/// <summary>
+/// Moves an AWS client's one-time first-call work into init, without a network call: the default
+/// credential chain (environment variables in Lambda, resolved once per process), and whatever
+/// <paramref name="prepare"/> does for the client (the endpoint rules for a representative request,
+/// the signer). It runs on the thread pool, so the runtime asks for the first invocation meanwhile;
+/// a failure here is no failure: the first real call does the work and reports its own errors.
+/// </summary>
+public sealed class AwsClientWarmup(Action prepare, bool resolveCredentials) : IStartupWarmup
+{
+    private Task? warming;
+
+    /// <summary>Completes when the warm-up has run (for tests); null before <see cref="Warm"/>.</summary>
+    public Task? Completion => warming;
+
+    public void Warm() => warming ??= Task.Run(() =>
+    {
+        try
+        {
+            if (resolveCredentials)
+            {
+                _ = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+            }
+
+            prepare();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing to report yet: the first request resolves the same things and fails with the cause.
+        }
+    });
+}
