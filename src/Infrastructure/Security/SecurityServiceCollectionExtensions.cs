@@ -20,6 +20,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IJwtSigningKey>(_ => new LocalRsaSigningKey(dataDirectory));
         services.AddSingleton<IOtpSecret>(_ => new LocalOtpSecret(dataDirectory));
         services.AddSingleton<IOtpCodes>(sp => new HmacOtpCodes(sp.GetRequiredService<IOtpSecret>()));
+        services.AddSingleton<ISubjectIds>(_ => new KeyedSubjectIds(SubjectKeys.FromFile(dataDirectory)));
         return services.AddTokenService();
     }
 

@@ -10,6 +10,7 @@ using CleanCqrs.Application.Otps.Commands.RequestOtp;
 using CleanCqrs.Application.Otps.Commands.VerifyOtp;
 using CleanCqrs.Application.Tokens.Queries.GetJwks;
 using CleanCqrs.Domain.Common;
+using CleanCqrs.LambdaHost.Http.Idempotency;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,8 @@ namespace CleanCqrs.LambdaHost.Http;
 /// in the contract's order and the first failure answers: route (404, 405), body size and type
 /// (413, 415), authentication (401), authorisation (403), validation (400), then state.
 /// </summary>
-public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILogger<HttpApi> logger, IMetrics? metrics = null)
+public sealed class HttpApi(
+    IMediator mediator, BearerAuthentication bearer, IdempotentRequests idempotency, ILogger<HttpApi> logger, IMetrics? metrics = null)
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string CorrelationIdHeader = "X-Correlation-Id";
@@ -90,6 +92,31 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             caller = authentication.Claims;
         }
 
+        // SPEC 5.2: the writes take an Idempotency-Key, scoped to the caller and the route.
+        if (IdempotentRoute(endpoint) is { } idempotentRoute)
+        {
+            return await idempotency.RunAsync(
+                request,
+                idempotentRoute,
+                () => caller?.Subject ?? IdempotentRequests.PrimaryOf(request),
+                ct => DispatchEndpointAsync(request, endpoint, route, caller, ct),
+                cancellationToken);
+        }
+
+        return await DispatchEndpointAsync(request, endpoint, route, caller, cancellationToken);
+    }
+
+    private static string? IdempotentRoute(Endpoint endpoint) => endpoint switch
+    {
+        Endpoint.RequestOtp => "POST /otp",
+        Endpoint.CreateOrg => "POST /orgs",
+        Endpoint.UpdateOrg => "PUT /orgs/{id}",
+        _ => null,
+    };
+
+    private async ValueTask<HttpResponseData> DispatchEndpointAsync(
+        HttpRequestData request, Endpoint endpoint, RouteMatch route, TokenClaims? caller, CancellationToken cancellationToken)
+    {
         return endpoint switch
         {
             Endpoint.RequestOtp => await RequestOtpAsync(request, cancellationToken),
@@ -109,7 +136,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             return RefusedAtEdge(Endpoint.RequestOtp, invalid);
         }
 
-        var result = await mediator.Send(new RequestOtp(body.Primary, body.Role, body.Country), cancellationToken);
+        var result = await mediator.Send(new RequestOtp(body.Primary, body.Role, body.Country, request.SourceAddress), cancellationToken);
         return result.IsSuccess
             ? HttpResponseData.Json(202, result.Value, HttpJson.Context.OtpRequested)
             : Refused(result.Error!);

@@ -25,6 +25,7 @@ public static class KmsSecurityServiceCollectionExtensions
         services.AddSingleton<IOtpSecret>(sp =>
             new KmsOtpSecret(sp.GetRequiredService<IAmazonKeyManagementService>(), settings.OtpKeyId));
         services.AddSingleton<IOtpCodes>(sp => new HmacOtpCodes(sp.GetRequiredService<IOtpSecret>()));
+        services.AddSingleton<ISubjectIds>(sp => new KeyedSubjectIds(SubjectKeys.DerivedFrom(sp.GetRequiredService<IOtpSecret>())));
         return services.AddTokenService();
     }
 }

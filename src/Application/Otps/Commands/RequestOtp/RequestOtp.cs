@@ -1,5 +1,6 @@
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Otps.Limits;
 using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Otps;
 using Mediator;
@@ -7,12 +8,15 @@ using Mediator;
 namespace CleanCqrs.Application.Otps.Commands.RequestOtp;
 
 /// <summary>Issues a new OTP for a primary contact, superseding any earlier one.</summary>
-public sealed record RequestOtp(string? Primary, string? Role, string? Country) : ICommand<Result<OtpRequested>>;
+/// <param name="SourceAddress">The client's address as the edge saw it (never a client-supplied header), for the limits.</param>
+public sealed record RequestOtp(string? Primary, string? Role, string? Country, string? SourceAddress = null)
+    : ICommand<Result<OtpRequested>>;
 
 /// <summary>Which OTP was issued, how it travels, and until when it is valid.</summary>
 public sealed record OtpRequested(string OtpId, string Channel, DateTimeOffset ExpiresAt);
 
-public sealed class RequestOtpHandler(CommandRunner runner, IOtpIdGenerator ids, OtpOptions options, TimeProvider clock)
+public sealed class RequestOtpHandler(
+    CommandRunner runner, IOtpIdGenerator ids, OtpOptions options, TimeProvider clock, ISubjectIds subjects, OtpRequestLimits limits)
     : ICommandHandler<RequestOtp, Result<OtpRequested>>
 {
     public async ValueTask<Result<OtpRequested>> Handle(RequestOtp command, CancellationToken cancellationToken)
@@ -24,12 +28,25 @@ public sealed class RequestOtpHandler(CommandRunner runner, IOtpIdGenerator ids,
         }
 
         var (primary, role, country) = contact.Value;
+        var subject = await subjects.SubjectOfAsync(primary, cancellationToken);
+        var admission = await limits.AdmitAsync(contact.Value, subject, command.SourceAddress, cancellationToken);
+        if (!admission.IsSuccess)
+        {
+            return admission.Error!;
+        }
+
         var result = await runner.RunAsync<OtpState>(
-            AggregateState.StreamId<OtpState>(primary.SubjectId),
+            AggregateState.StreamId<OtpState>(subject),
             ExpectedVersion.Any,
             (stream, _) => ValueTask.FromResult(
-                Otp.Request(stream.State, primary, role, country, ids.NewOtpId(), options.Ttl, clock.GetUtcNow())),
+                Otp.Request(stream.State, primary, subject, role, country, ids.NewOtpId(), options.Ttl, clock.GetUtcNow())),
             cancellationToken);
+        if (!result.IsSuccess)
+        {
+            // Refused by the stream (the per-primary ceiling): not accepted, so it counts nowhere.
+            await admission.Value.ReleaseAsync(cancellationToken);
+        }
+
         return result.Map(committed => new OtpRequested(
             committed.State.CurrentOtpId!, contact.Value.Channel, committed.State.ExpiresAt));
     }
