@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using CleanCqrs.Application.Common.Ports;
-using CleanCqrs.Infrastructure.Guards;
+using CleanCqrs.Application.Common.Guards;
 
 namespace CleanCqrs.Infrastructure.DynamoDb;
 

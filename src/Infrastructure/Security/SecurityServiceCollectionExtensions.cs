@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Common.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using CleanCqrs.Application.Common.Ports;
-using CleanCqrs.Infrastructure.Guards;
+using CleanCqrs.Application.Common.Guards;
 using Microsoft.Data.Sqlite;
 
 namespace CleanCqrs.Infrastructure.Sqlite;

@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Common.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,9 +1,9 @@
 using CleanCqrs.Application.Common.Ports;
 
-namespace CleanCqrs.Infrastructure.Guards;
+namespace CleanCqrs.Application.Common.Guards;
 
-/// <summary>The sliding-window arithmetic both counter adapters share: which limit is full, and for how long.</summary>
-internal static class SlidingWindows
+/// <summary>The sliding-window arithmetic every <see cref="IRateLimiter"/> adapter shares: which limit is full, and for how long.</summary>
+public static class SlidingWindows
 {
     /// <summary>
     /// The first limit (in the order given) whose key already holds <see cref="RateLimit.Limit"/>
