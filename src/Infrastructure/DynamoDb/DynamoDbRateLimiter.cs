@@ -28,7 +28,7 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
 
     private const string Hits = "hits";
     private const string VersionAttribute = "ver";
-    private const int MaxAttempts = 100;
+    private const int MaxAttempts = 300;
     private const int SampledShards = 2;
 
     private readonly IAmazonDynamoDB client;
@@ -137,7 +137,7 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
             }
 
             // Someone else wrote the shard since it was read: back off a little, read again.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 2))), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + Math.Min(45, attempt * 2))), cancellationToken);
         }
 
         throw new InvalidOperationException($"The rate counter '{key}' stayed contended for {MaxAttempts} attempts.");
