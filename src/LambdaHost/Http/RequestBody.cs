@@ -143,7 +143,7 @@ public static class RequestBody
             // or in a name (where reading it later would throw). Either is the client's 400.
             if (json.Span.IndexOf("\\u"u8) >= 0 && FindLoneSurrogate(root, null) is { } where)
             {
-                problem = Problems.Invalid(where, "must be valid Unicode text (it holds a lone surrogate)");
+                problem = Problems.Invalid(where, "must be valid Unicode text");
                 return false;
             }
 

@@ -30,6 +30,7 @@ public sealed class TestHost : IDisposable
             services.AddSingleton<IJwksSource>(Tokens);
             services.AddSingleton<IOtpCodes, DeterministicOtpCodes>();
             services.AddSingleton<IOtpSender>(Sender);
+            services.AddInMemoryGuards();
             services.AddSingleton<ILoggerProvider>(Logs);
         });
         Function = Services.GetRequiredService<Function>();
