@@ -15,6 +15,11 @@ public sealed record ApiRequest(string Method, string Path)
 
     public bool IsBase64Encoded { get; init; }
 
+    /// <summary>The client address API Gateway reports; null keeps the sample's.</summary>
+    public string? SourceAddress { get; init; }
+
+    public ApiRequest From(string sourceAddress) => this with { SourceAddress = sourceAddress };
+
     public ApiRequest WithHeader(string name, string value) => this with { Headers = [.. Headers, new(name, value)] };
 
     public ApiRequest WithJson(string json) => (this with { Body = json }).WithHeader("Content-Type", "application/json");
@@ -78,6 +83,11 @@ public static class AwsEvents
         var context = e["requestContext"]!.AsObject();
         context["http"]!["method"] = request.Method;
         context["http"]!["path"] = request.Path;
+        if (request.SourceAddress is { } v2Address)
+        {
+            context["http"]!["sourceIp"] = v2Address;
+        }
+
         context["requestId"] = "req-" + Guid.NewGuid().ToString("N");
         if (request.Body is null)
         {
@@ -135,6 +145,11 @@ public static class AwsEvents
         context["path"] = "/prod" + request.Path;
         context["resourcePath"] = "/{proxy+}";
         context["stage"] = "prod";
+        if (request.SourceAddress is { } v1Address)
+        {
+            context["identity"]!["sourceIp"] = v1Address;
+        }
+
         context["requestId"] = Guid.NewGuid().ToString();
         e["body"] = request.Body;
         e["isBase64Encoded"] = request.IsBase64Encoded;

@@ -107,10 +107,11 @@ public sealed class ServiceHarness : IAsyncDisposable
         {
             var dynalite = await SharedDynalite.GetAsync();
             var suffix = Guid.NewGuid().ToString("N")[..12];
-            tables = new DynamoDbTableNames($"rel-events-{suffix}", $"rel-read-models-{suffix}");
+            tables = new DynamoDbTableNames($"rel-events-{suffix}", $"rel-read-models-{suffix}", $"rel-guards-{suffix}");
             environment[DynamoDbClientFactory.ServiceEndpointSetting] = dynalite.Endpoint.AbsoluteUri;
             environment[DynamoDbTableNames.EventsSetting] = tables.Events;
             environment[DynamoDbTableNames.ReadModelsSetting] = tables.ReadModels;
+            environment[DynamoDbTableNames.GuardsSetting] = tables.Guards;
         }
 
         var logs = new RecordingLoggerProvider();
