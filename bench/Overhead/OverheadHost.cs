@@ -92,6 +92,7 @@ public sealed class OverheadHost : IDisposable
             s.AddSingleton<ICommitPublisher>(publisher);
             s.AddLocalSecurity(dataDirectory, settings.TokenIssuer, settings.TokenLifetime);
             s.AddDevMailbox(dataDirectory);
+            s.AddInMemoryGuards();
         });
         var host = new OverheadHost(dataDirectory, store, orgs, publisher, services);
         await host.SeedAsync();

@@ -68,7 +68,7 @@ public sealed class BenchStore : IDisposable
         new AwsClientSettings(endpoint, AwsClientSettings.LocalRegion, UseLocalCredentials: true).ApplyTo(config);
         var client = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), config);
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        var names = new DynamoDbTableNames($"bench-events-{suffix}", $"bench-read-models-{suffix}");
+        var names = new DynamoDbTableNames($"bench-events-{suffix}", $"bench-read-models-{suffix}", $"bench-guards-{suffix}");
         await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None);
         var services = Build(directory, s =>
         {

@@ -4,6 +4,7 @@ using CleanCqrs.Application.Common.Projections;
 using CleanCqrs.Application.Common.Security;
 using CleanCqrs.Application.Orgs.Projections;
 using CleanCqrs.Application.Otps;
+using CleanCqrs.Application.Otps.Limits;
 using CleanCqrs.Application.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,10 +18,13 @@ public static class DependencyInjection
     /// in the composition root; each request names its own validator (<c>IValidatedRequest</c>), so
     /// there is no list to keep in step and no assembly scanning (AOT).
     /// </summary>
-    public static IServiceCollection AddApplication(this IServiceCollection services, OtpOptions? otpOptions = null)
+    public static IServiceCollection AddApplication(
+        this IServiceCollection services, OtpOptions? otpOptions = null, OtpLimitOptions? limitOptions = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(otpOptions ?? new OtpOptions());
+        services.AddSingleton(limitOptions ?? new OtpLimitOptions());
+        services.AddSingleton<OtpRequestLimits>();
         services.AddSingleton<IOtpIdGenerator, RandomOtpIdGenerator>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<OutboxRelay>();

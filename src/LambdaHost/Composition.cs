@@ -1,9 +1,12 @@
 using CleanCqrs.Application;
 using CleanCqrs.Application.Common.Metrics;
+using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Otps;
+using CleanCqrs.Application.Otps.Limits;
 using CleanCqrs.Infrastructure;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.LambdaHost.Http;
+using CleanCqrs.LambdaHost.Http.Idempotency;
 using CleanCqrs.LambdaHost.Logging;
 using CleanCqrs.LambdaHost.Messaging;
 using CleanCqrs.LambdaHost.Observability;
@@ -57,11 +60,18 @@ public static class Composition
         var observability = ObservabilitySettings.FromEnvironment(Environment.GetEnvironmentVariable);
         services.TryAddSingleton(observability);
         services.AddLogging(logging => ConfigureLogging(logging, logFormat, observability));
-        services.AddApplication(new OtpOptions { Ttl = settings.OtpTtl });
+        services.AddApplication(new OtpOptions { Ttl = settings.OtpTtl }, new OtpLimitOptions
+        {
+            AddressLimitPerHour = settings.OtpAddressLimitPerHour,
+            SmsBudgetPerHour = settings.SmsBudgetPerHour,
+            EmailBudgetPerHour = settings.EmailBudgetPerHour,
+            SmsCountries = settings.OtpCountries,
+        });
         addInfrastructure(services);
         AddMetrics(services, logFormat);
         services.AddMediatorPipeline();
 
+        services.AddSingleton<IdempotentRequests>();
         services.AddSingleton<BearerAuthentication>();
         services.AddSingleton<HttpApi>();
         services.AddSingleton<SqsConsumer>();
@@ -86,9 +96,15 @@ public static class Composition
                 sp.GetRequiredService<ObservabilitySettings>().MetricsNamespace));
             services.TryAddSingleton<IMetrics>(sp => sp.GetRequiredService<EmfMetrics>());
             services.TryAddSingleton<IInvocationMetrics>(sp => sp.GetRequiredService<EmfMetrics>());
+            services.TryAddSingleton<IBudgetAlarm>(sp => new EmfBudgetAlarm(
+                sp.GetRequiredService<JsonLinesLoggerProvider>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ObservabilitySettings>().ServiceName,
+                sp.GetRequiredService<ObservabilitySettings>().MetricsNamespace));
         }
 
         services.TryAddSingleton<IMetrics>(NullMetrics.Instance);
+        services.TryAddSingleton<IBudgetAlarm>(NoBudgetAlarm.Instance);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format, ObservabilitySettings observability)

@@ -6,16 +6,23 @@ namespace CleanCqrs.Domain.Otps;
 public static class Otp
 {
     public const int MaxFailedAttempts = 5;
-    public const int MaxRequestsPerHour = 5;
-    public static readonly TimeSpan Cooldown = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The per-primary ceiling across all source addresses (SPEC 5.3). The stricter limits of one per
+    /// 30 s and five per hour count per primary and source address together, which the stream cannot
+    /// see: the application's OTP request limits hold them (decision 0019).
+    /// </summary>
+    public const int MaxRequestsPerHour = 20;
+
     public static readonly TimeSpan RateWindow = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Issues a new OTP, superseding any earlier one, unless a rate limit refuses it: at most one
-    /// accepted request per 30 s and five per rolling hour.
+    /// Issues a new OTP, superseding any earlier one, unless the per-primary ceiling refuses it: at most
+    /// twenty accepted requests per rolling hour.
     /// </summary>
+    /// <param name="subjectId">The primary's keyed subject id (it cannot be computed here: the key is the server's).</param>
     public static Decision Request(
-        OtpState state, Primary primary, string role, string country, string otpId, TimeSpan ttl, DateTimeOffset now)
+        OtpState state, Primary primary, string subjectId, string role, string country, string otpId, TimeSpan ttl, DateTimeOffset now)
     {
         var wait = RetryAfter(state.RecentRequests, now);
         if (wait > TimeSpan.Zero)
@@ -24,7 +31,7 @@ public static class Otp
         }
 
         return Decision.Accept(new OtpIssued(
-            otpId, primary.SubjectId, primary.Value, role, country, OtpRoles.ChannelOf(role), now, now + ttl));
+            otpId, subjectId, primary.Value, role, country, OtpRoles.ChannelOf(role), now, now + ttl));
     }
 
     /// <summary>
@@ -71,11 +78,6 @@ public static class Otp
     public static TimeSpan RetryAfter(IReadOnlyList<DateTimeOffset> acceptedRequests, DateTimeOffset now)
     {
         var wait = TimeSpan.Zero;
-        if (acceptedRequests.Count > 0)
-        {
-            wait = acceptedRequests[^1] + Cooldown - now;
-        }
-
         var inWindow = acceptedRequests.Where(t => now - t < RateWindow).ToArray();
         if (inWindow.Length >= MaxRequestsPerHour)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 using CleanCqrs.Domain.Common;
 using PhoneNumbers;
 
@@ -53,15 +54,10 @@ public sealed record Primary
 {
     public const int MaxEmailLength = 254;
 
-    /// <summary>Namespace of the subject ids (UUID v5 of the normalised primary).</summary>
-    public static readonly Guid SubjectNamespace = new("5b0c6f55-8a46-4f5e-9f0e-3c1f7a2d9b41");
-
     private Primary(string value) => Value = value;
 
+    /// <summary>The normalised primary; its subject id is keyed by the server (decision 0020), not derived here.</summary>
     public string Value { get; }
-
-    /// <summary>The caller's stable subject id: the same person always gets the same one.</summary>
-    public string SubjectId => NameBasedUuid.Create(SubjectNamespace, Value).ToString();
 
     /// <param name="role">An already normalised role.</param>
     /// <param name="country">An already normalised country: the default region for phone numbers.</param>
@@ -80,7 +76,9 @@ public sealed record Primary
         {
             error = role == OtpRoles.Worker
                 ? $"must be a valid phone number for country {country}"
-                : "must be a valid e-mail address";
+                : HasFormatCharacter(value)
+                    ? "must not contain invisible or formatting characters (Unicode category Cf)"
+                    : "must be a valid e-mail address";
             return false;
         }
 
@@ -121,8 +119,27 @@ public sealed record Primary
         return IsValidLocalPart(local) && IsValidDomain(domain) ? $"{local}@{domain}" : null;
     }
 
+    // Invisible characters (U+200B, U+00AD, U+FEFF, ...) would make one mailbox look like many primaries.
+    private static bool HasFormatCharacter(string value)
+    {
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.Format)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsValidLocalPart(string local)
     {
+        if (HasFormatCharacter(local))
+        {
+            return false;
+        }
+
         foreach (var c in local)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '@' or '"' or '(' or ')' or ',' or ':' or ';' or '<' or '>' or '[' or ']' or '\\')

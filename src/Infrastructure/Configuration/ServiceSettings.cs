@@ -1,4 +1,5 @@
 using System.Globalization;
+using CleanCqrs.Domain.Otps;
 
 namespace CleanCqrs.Infrastructure.Configuration;
 
@@ -48,6 +49,10 @@ public sealed record ServiceSettings
     public const string TokenLifetimeSetting = "TOKEN_LIFETIME";
     public const string OtpTtlSetting = "OTP_TTL";
     public const string MaxReceiveCountSetting = "MAX_RECEIVE_COUNT";
+    public const string OtpAddressLimitSetting = "OTP_ADDRESS_LIMIT_PER_HOUR";
+    public const string SmsBudgetSetting = "SMS_BUDGET_PER_HOUR";
+    public const string EmailBudgetSetting = "EMAIL_BUDGET_PER_HOUR";
+    public const string OtpCountriesSetting = "OTP_COUNTRIES";
 
     public string DataDirectory { get; init; } = "./.data";
 
@@ -74,6 +79,18 @@ public sealed record ServiceSettings
     /// <summary>Deliveries before a message goes to the dead-letter queue (<c>MAX_RECEIVE_COUNT</c>).</summary>
     public int MaxReceiveCount { get; init; } = 5;
 
+    /// <summary>Accepted <c>POST /otp</c> per source address per rolling hour (<c>OTP_ADDRESS_LIMIT_PER_HOUR</c>).</summary>
+    public int OtpAddressLimitPerHour { get; init; } = 60;
+
+    /// <summary>SMS per rolling hour for the whole deployment (<c>SMS_BUDGET_PER_HOUR</c>).</summary>
+    public int SmsBudgetPerHour { get; init; } = 500;
+
+    /// <summary>E-mails per rolling hour for the whole deployment (<c>EMAIL_BUDGET_PER_HOUR</c>).</summary>
+    public int EmailBudgetPerHour { get; init; } = 2000;
+
+    /// <summary>Regions SMS may go to (<c>OTP_COUNTRIES</c>, comma-separated ISO 3166-1 alpha-2; default the 14 of SPEC section 1).</summary>
+    public IReadOnlySet<string> OtpCountries { get; init; } = new HashSet<string>(Countries.All, StringComparer.Ordinal);
+
     public static ServiceSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= Environment.GetEnvironmentVariable;
@@ -89,6 +106,10 @@ public sealed record ServiceSettings
             TokenLifetime = ParseDuration(read, TokenLifetimeSetting, defaults.TokenLifetime),
             OtpTtl = ParseDuration(read, OtpTtlSetting, defaults.OtpTtl),
             MaxReceiveCount = ParsePositiveInt(read, MaxReceiveCountSetting, defaults.MaxReceiveCount),
+            OtpAddressLimitPerHour = ParsePositiveInt(read, OtpAddressLimitSetting, defaults.OtpAddressLimitPerHour),
+            SmsBudgetPerHour = ParsePositiveInt(read, SmsBudgetSetting, defaults.SmsBudgetPerHour),
+            EmailBudgetPerHour = ParsePositiveInt(read, EmailBudgetSetting, defaults.EmailBudgetPerHour),
+            OtpCountries = ParseRegions(read, OtpCountriesSetting, defaults.OtpCountries),
         };
     }
 
@@ -131,6 +152,31 @@ public sealed record ServiceSettings
         }
 
         throw new SettingsException(name, $"must be a positive number of seconds or a duration such as 00:05:00, not '{raw}'");
+    }
+
+    /// <summary>Comma-separated regions libphonenumber knows (ISO 3166-1 alpha-2), at least one.</summary>
+    private static IReadOnlySet<string> ParseRegions(Func<string, string?> read, string name, IReadOnlySet<string> fallback)
+    {
+        var raw = read(name);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return fallback;
+        }
+
+        var known = PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions();
+        var regions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var region = part.ToUpperInvariant();
+            if (!known.Contains(region))
+            {
+                throw new SettingsException(name, $"must be comma-separated two-letter country codes, and '{part}' is not one");
+            }
+
+            regions.Add(region);
+        }
+
+        return regions.Count > 0 ? regions : throw new SettingsException(name, "must name at least one country");
     }
 
     private static int ParsePositiveInt(Func<string, string?> read, string name, int fallback)

@@ -24,6 +24,37 @@ public static class DynamoDbProvisioner
         {
             await EnsureTableAsync(client, definition, cancellationToken);
         }
+
+        await EnableTimeToLiveAsync(client, names.Guards, GuardsTable.Ttl, cancellationToken);
+    }
+
+    /// <summary>
+    /// Turns on TTL where the server has it. A local DynamoDB-compatible server may not (dynalite has no
+    /// <c>UpdateTimeToLive</c>); nothing depends on it, since expired guard items are ignored by the code.
+    /// </summary>
+    private static async Task EnableTimeToLiveAsync(IAmazonDynamoDB client, string tableName, string attribute, CancellationToken cancellationToken)
+    {
+        var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken);
+        if (current.TimeToLiveDescription?.TimeToLiveStatus is { } status
+            && (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING))
+        {
+            return;
+        }
+
+        try
+        {
+            await client.UpdateTimeToLiveAsync(
+                new UpdateTimeToLiveRequest
+                {
+                    TableName = tableName,
+                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = attribute, Enabled = true },
+                },
+                cancellationToken);
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "UnknownOperationException")
+        {
+            // The server has no TTL.
+        }
     }
 
     private static async Task EnsureTableAsync(IAmazonDynamoDB client, CreateTableRequest definition, CancellationToken cancellationToken)

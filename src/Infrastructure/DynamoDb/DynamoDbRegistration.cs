@@ -29,6 +29,9 @@ public static class DynamoDbRegistration
         // One line per read model type: closed registrations, no open generics to instantiate at run time (AOT).
         services.AddSingleton<IReadModelStore<OrgReadModel>>(
             sp => new DynamoDbReadModelStore<OrgReadModel>(sp.GetRequiredService<IAmazonDynamoDB>(), names));
+        services.AddSingleton<IRateLimiter>(sp => new DynamoDbRateLimiter(sp.GetRequiredService<IAmazonDynamoDB>(), names));
+        services.AddSingleton<IIdempotencyStore>(sp => new DynamoDbIdempotencyStore(sp.GetRequiredService<IAmazonDynamoDB>(), names));
+        services.AddSingleton<IEffectClaims>(sp => new DynamoDbEffectClaims(sp.GetRequiredService<IAmazonDynamoDB>(), names));
         return services;
     }
 }

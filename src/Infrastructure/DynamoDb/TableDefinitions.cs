@@ -12,7 +12,7 @@ public static class TableDefinitions
     public static IReadOnlyList<CreateTableRequest> All(DynamoDbTableNames names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        return [EventsTable.Definition(names.Events), ReadModelsTable.Definition(names.ReadModels)];
+        return [EventsTable.Definition(names.Events), ReadModelsTable.Definition(names.ReadModels), GuardsTable.Definition(names.Guards)];
     }
 }
 
@@ -130,6 +130,28 @@ public static class ReadModelsTable
     public const string Body = "body";
 
     public static string Key(string collection, string id) => $"{collection}#{id}";
+
+    public static CreateTableRequest Definition(string tableName) => new()
+    {
+        TableName = tableName,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        KeySchema = [new KeySchemaElement(Pk, KeyType.HASH)],
+        AttributeDefinitions = [new AttributeDefinition(Pk, ScalarAttributeType.S)],
+    };
+}
+
+/// <summary>
+/// The guards table (decisions 0019 and 0021): rate counters (<c>rate#…</c>), idempotency records
+/// (<c>idem#…</c>) and side-effect claims (<c>effect#…</c>), one item each under <c>pk</c>. Every item
+/// carries <see cref="Ttl"/> (epoch seconds) for DynamoDB's time-to-live; the code never relies on TTL
+/// having deleted anything (it runs up to days late) and treats expired items as absent itself.
+/// </summary>
+public static class GuardsTable
+{
+    public const string Pk = "pk";
+
+    /// <summary>The time-to-live attribute, enabled by the template and by provisioning.</summary>
+    public const string Ttl = "ttl";
 
     public static CreateTableRequest Definition(string tableName) => new()
     {

@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Application.Common.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +21,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IJwtSigningKey>(_ => new LocalRsaSigningKey(dataDirectory));
         services.AddSingleton<IOtpSecret>(_ => new LocalOtpSecret(dataDirectory));
         services.AddSingleton<IOtpCodes>(sp => new HmacOtpCodes(sp.GetRequiredService<IOtpSecret>()));
+        services.AddSingleton<ISubjectIds>(_ => new KeyedSubjectIds(SubjectKeys.FromFile(dataDirectory)));
         return services.AddTokenService();
     }
 

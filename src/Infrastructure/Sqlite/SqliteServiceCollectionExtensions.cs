@@ -22,6 +22,10 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IEventStore, SqliteEventStore>();
         services.AddSingleton<IReadModelStore<OrgReadModel>>(
             sp => new SqliteReadModelStore<OrgReadModel>(sp.GetRequiredService<SqliteReadModelDatabase>().Database));
+        services.AddSingleton(_ => SqliteGuardsDatabase.In(dataDirectory));
+        services.AddSingleton<IRateLimiter>(sp => new SqliteRateLimiter(sp.GetRequiredService<SqliteGuardsDatabase>()));
+        services.AddSingleton<IIdempotencyStore>(sp => new SqliteIdempotencyStore(sp.GetRequiredService<SqliteGuardsDatabase>()));
+        services.AddSingleton<IEffectClaims>(sp => new SqliteEffectClaims(sp.GetRequiredService<SqliteGuardsDatabase>()));
         return services;
     }
 }

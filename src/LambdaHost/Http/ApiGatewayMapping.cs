@@ -23,6 +23,7 @@ public static class ApiGatewayMapping
         Body = request.Body,
         IsBase64Encoded = request.IsBase64Encoded,
         RequestId = NonEmpty(request.RequestContext?.RequestId) ?? invocationRequestId,
+        SourceAddress = NonEmpty(request.RequestContext?.Identity?.SourceIp),
     };
 
     /// <summary>
@@ -51,6 +52,7 @@ public static class ApiGatewayMapping
             Body = request.Body,
             IsBase64Encoded = request.IsBase64Encoded,
             RequestId = NonEmpty(request.RequestContext?.RequestId) ?? invocationRequestId,
+            SourceAddress = NonEmpty(request.RequestContext?.Http?.SourceIp),
         };
     }
 

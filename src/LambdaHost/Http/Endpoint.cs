@@ -20,6 +20,9 @@ public sealed record Endpoint(string Method, string Template, Func<EndpointConte
     /// <summary>Whether the caller is authenticated by a bearer token; the request's authorisation decides what a missing one means.</summary>
     public bool RequiresBearer { get; init; }
 
+    /// <summary>Whether a retry with the same <c>Idempotency-Key</c> replays the first answer (SPEC 5.2).</summary>
+    public bool Idempotent { get; init; }
+
     public static Endpoint Get(string template, Func<EndpointContext, CancellationToken, ValueTask<HttpResponseData>> handle) => new("GET", template, handle);
 
     public static Endpoint Post(string template, Func<EndpointContext, CancellationToken, ValueTask<HttpResponseData>> handle) =>

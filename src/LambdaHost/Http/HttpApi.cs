@@ -1,4 +1,5 @@
 using CleanCqrs.Application.Common;
+using CleanCqrs.LambdaHost.Http.Idempotency;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ namespace CleanCqrs.LambdaHost.Http;
 /// (404, 405) and body size and type (413, 415) here; then, in the pipeline, authentication (401)
 /// and authorisation (403), input the edge could not bind and validation (400), then state.
 /// </summary>
-public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILogger<HttpApi> logger)
+public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, IdempotentRequests idempotency, ILogger<HttpApi> logger)
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string CorrelationIdHeader = "X-Correlation-Id";
@@ -64,7 +65,21 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
 
         // Who the caller is, or why not; whether that is enough is the request's own authorisation, in the pipeline.
         var caller = endpoint.RequiresBearer ? await bearer.AuthenticateAsync(request, cancellationToken) : null;
-        return await endpoint.Handle(new EndpointContext(request, route.Id, caller, mediator), cancellationToken);
+        var context = new EndpointContext(request, route.Id, caller, mediator);
+        if (!endpoint.Idempotent || (endpoint.RequiresBearer && caller?.Claims is null))
+        {
+            // Without a caller there is nothing to scope a key to: the pipeline answers 401.
+            return await endpoint.Handle(context, cancellationToken);
+        }
+
+        // SPEC 5.2: the writes take an Idempotency-Key, scoped to the caller (the token's subject, or the
+        // normalised primary of POST /otp) and the route.
+        return await idempotency.RunAsync(
+            request,
+            endpoint.Method + " " + endpoint.Template,
+            () => caller?.Claims?.Subject ?? IdempotentRequests.PrimaryOf(request),
+            ct => endpoint.Handle(context, ct),
+            cancellationToken);
     }
 
     // A span loop: LINQ over a string boxes an enumerator on every request.

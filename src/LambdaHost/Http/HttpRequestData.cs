@@ -26,6 +26,12 @@ public sealed class HttpRequestData
 
     /// <summary>API Gateway's request id (or the invocation's, when the event has none).</summary>
     public required string RequestId { get; init; }
+
+    /// <summary>
+    /// The client's address as API Gateway saw it (<c>requestContext.identity.sourceIp</c> in REST,
+    /// <c>requestContext.http.sourceIp</c> in HTTP APIs; the TCP peer locally). Never a client header.
+    /// </summary>
+    public string? SourceAddress { get; init; }
 }
 
 /// <summary>Request headers: names compare case-insensitively, a name may carry several values.</summary>

@@ -37,6 +37,10 @@ public sealed class HttpResponseData
     public static HttpResponseData RawJson(int statusCode, byte[] utf8Json) =>
         new(statusCode, utf8Json, NewHeaders(new("Content-Type", MediaTypes.Json)));
 
+    /// <summary>A response kept earlier (an idempotent replay), with its content type as it was.</summary>
+    public static HttpResponseData Stored(int statusCode, string? contentType, byte[] body) =>
+        new(statusCode, body, contentType is null ? NewHeaders() : NewHeaders(new("Content-Type", contentType)));
+
     public static HttpResponseData Problem(ProblemDetails problem) =>
         new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, HttpJson.Context.ProblemDetails),
             NewHeaders(new("Content-Type", MediaTypes.ProblemJson)));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CleanCqrs.Application.Common;
+using CleanCqrs.Application.Otps.Limits;
 using CleanCqrs.Domain.Common;
 
 namespace CleanCqrs.LambdaHost.Http;
@@ -29,6 +30,11 @@ public static class Problems
         public const string OtpRejected = Prefix + "otp-rejected";
         public const string Internal = Prefix + "internal";
         public const string Unavailable = Prefix + "unavailable";
+
+        /// <summary>A global delivery budget is spent: <c>…:budget-exhausted:sms</c> or <c>…:budget-exhausted:email</c>.</summary>
+        public const string BudgetExhausted = Prefix + "budget-exhausted:";
+        public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
+        public const string IdempotencyInProgress = Prefix + "idempotency-in-progress";
     }
 
     /// <summary>The response for a refusal from below the host; null when the error kind is not one this API knows.</summary>
@@ -42,6 +48,8 @@ public static class Problems
         UnauthorizedError e => Unauthorized(e.Detail, e.InvalidToken),
         ForbiddenError e => Problem(Types.Forbidden, "Forbidden", 403, e.Detail),
         RateLimitedError e => Problem(Types.RateLimited, "Too many requests", 429, e.Detail)
+            .WithHeader("Retry-After", RetryAfterSeconds(e.RetryAfter)),
+        BudgetExhaustedError e => Problem(Types.BudgetExhausted + e.Budget, "Delivery budget exhausted", 429, e.Detail)
             .WithHeader("Retry-After", RetryAfterSeconds(e.RetryAfter)),
         OtpRejectedError e => HttpResponseData.Problem(
                 new ProblemDetails(Types.OtpRejected, "OTP rejected", 401, e.Detail)
@@ -77,6 +85,16 @@ public static class Problems
     public static HttpResponseData Unauthorized(string detail, bool invalidToken) =>
         Problem(Types.Unauthorized, "Unauthorized", 401, detail)
             .WithHeader("WWW-Authenticate", invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer");
+
+    public static HttpResponseData IdempotencyKeyReused() =>
+        Problem(Types.IdempotencyKeyReused, "Idempotency key reused", 422,
+            "This Idempotency-Key was used for a different request; use a new key for a new request.");
+
+    /// <summary>The first request normally ends within a second; a retry then gets its response.</summary>
+    public static HttpResponseData IdempotencyInProgress() =>
+        Problem(Types.IdempotencyInProgress, "Request in progress", 409,
+                "A request with this Idempotency-Key is still running; retry when it has finished.")
+            .WithHeader("Retry-After", "1");
 
     public static HttpResponseData PreconditionFailed(string detail) =>
         Problem(Types.PreconditionFailed, "Precondition failed", 412, detail);

@@ -140,6 +140,14 @@ public static class RequestBody
                 return false;
             }
 
+            // Raw bytes are strict UTF-8 already; only a \u escape can spell a lone surrogate, in a value
+            // or in a name (where reading it later would throw). Either is the client's 400.
+            if (json.Span.IndexOf("\\u"u8) >= 0 && FindLoneSurrogate(root, null) is { } where)
+            {
+                problem = Problems.Invalid(where, "must be valid Unicode text");
+                return false;
+            }
+
             try
             {
                 value = root.Deserialize(typeInfo)!;
@@ -225,6 +233,57 @@ public static class RequestBody
         }
 
         return $"is nested more than {MaxDepth} levels deep ({position})";
+    }
+
+    /// <summary>The top-level field (or <c>body</c>) under which a name or string holds a lone surrogate; null when none does.</summary>
+    private static string? FindLoneSurrogate(JsonElement element, string? field)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return field ?? Problems.BodyField;
+                    }
+
+                    if (FindLoneSurrogate(property.Value, field ?? name) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindLoneSurrogate(item, field) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return field ?? Problems.BodyField;
+                }
+
+            default:
+                return null;
+        }
     }
 
     // Every field of this API's request bodies is a string.

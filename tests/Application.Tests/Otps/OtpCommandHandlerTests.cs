@@ -2,7 +2,9 @@ using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Otps;
+using CleanCqrs.Application.Common.Security;
 using CleanCqrs.Application.Otps.Commands.RequestOtp;
+using CleanCqrs.Application.Otps.Limits;
 using CleanCqrs.Application.Otps.Commands.VerifyOtp;
 using CleanCqrs.Application.Outbox;
 using CleanCqrs.Application.Tests.Support;
@@ -23,8 +25,14 @@ public sealed class OtpCommandHandlerTests
     private const string OtpB = "fedcba9876543210fedcba9876543210";
     private const string RightCode = "123456";
 
-    private static readonly string Subject = NameBasedUuid.Create(Primary.SubjectNamespace, Phone).ToString();
+    private const string Address = "203.0.113.7";
+
+    private static readonly KeyedSubjectIds Subjects = new(_ => ValueTask.FromResult(new byte[32]));
+    private static readonly string Subject = SubjectOf(Phone, "worker");
     private static readonly string StreamId = "otp-" + Subject;
+
+    private IRateLimiter _limiter = null!;
+    private IBudgetAlarm _alarm = null!;
 
     private IEventStore _store = null!;
     private IPublisher _publisher = null!;
@@ -42,6 +50,10 @@ public sealed class OtpCommandHandlerTests
         _ids = Substitute.For<IOtpIdGenerator>();
         _codes = Substitute.For<IOtpCodes>();
         _tokens = Substitute.For<ITokenIssuer>();
+        _limiter = Substitute.For<IRateLimiter>();
+        _alarm = Substitute.For<IBudgetAlarm>();
+        _limiter.TryAcquireAsync(default!, default, default)
+            .ReturnsForAnyArgs(RateDecision.Accept(new RateReservation("r1", ["k"])));
         _clock = new FakeTimeProvider(T0);
         _appends = _store.RecordAppends();
         _ids.NewOtpId().Returns(OtpA);
@@ -53,10 +65,19 @@ public sealed class OtpCommandHandlerTests
     private CommandRunner Runner => new(_store, _publisher, _clock, NullLogger<CommandRunner>.Instance, NullMetrics.Instance);
 
     private ValueTask<Result<OtpRequested>> Request(string? primary, string? role = "worker", string? country = "ID", OtpOptions? options = null) =>
-        Validated.Send(new RequestOtp(primary, role, country), new RequestOtpHandler(Runner, _ids, options ?? new OtpOptions(), _clock).Handle);
+        Validated.Send(new RequestOtp(primary, role, country, Address),
+            new RequestOtpHandler(Runner, _ids, options ?? new OtpOptions(), _clock, Subjects, Limits, new OtpLimitOptions()).Handle);
+
+    private OtpRequestLimits Limits => new(_limiter, new OtpLimitOptions(), _alarm, _clock, NullLogger<OtpRequestLimits>.Instance);
+
+    private static string SubjectOf(string normalised, string role) =>
+        Primary.TryCreate(normalised, role, "ID", out var primary, out _)
+            ? Subjects.SubjectOfAsync(primary, CancellationToken.None).AsTask().GetAwaiter().GetResult()
+            : throw new ArgumentException(normalised);
 
     private ValueTask<Result<TokenGranted>> Verify(string? otpId = OtpA, string? code = RightCode, string? country = "ID") =>
-        Validated.Send(new VerifyOtp("0812-3456-7890", "worker", country, otpId, code), new VerifyOtpHandler(Runner, _codes, _tokens, _clock).Handle);
+        Validated.Send(new VerifyOtp("0812-3456-7890", "worker", country, otpId, code),
+            new VerifyOtpHandler(Runner, _codes, _tokens, _clock, Subjects).Handle);
 
     private static OtpIssued Issued(string otpId = OtpA, string country = "ID", DateTimeOffset? at = null) =>
         new(otpId, Subject, Phone, "worker", country, "sms", at ?? T0.AddMinutes(-1), (at ?? T0.AddMinutes(-1)).AddMinutes(5));
@@ -83,7 +104,7 @@ public sealed class OtpCommandHandlerTests
     public async Task Request_for_an_org_answers_the_email_channel_and_uses_the_configured_ttl()
     {
         const string email = "Alice@example.com";
-        var stream = "otp-" + NameBasedUuid.Create(Primary.SubjectNamespace, email);
+        var stream = "otp-" + SubjectOf(email, "org");
         _store.HasStream<OtpState>(stream);
 
         var result = await Request(" Alice@EXAMPLE.com ", "org", "SG", new OtpOptions { Ttl = TimeSpan.FromMinutes(2) });
@@ -94,16 +115,64 @@ public sealed class OtpCommandHandlerTests
     }
 
     [Test]
-    public async Task Request_within_the_cooldown_is_rate_limited_and_stores_nothing()
+    public async Task Request_counts_against_the_pair_the_address_and_the_channel_budget()
     {
-        _store.HasStream<OtpState>(StreamId, Issued(at: T0.AddSeconds(-10)));
+        _store.HasStream<OtpState>(StreamId);
+
+        await Request("0812-3456-7890");
+
+        var limits = (IReadOnlyList<RateLimit>)_limiter.ReceivedCalls().Single().GetArguments()[0]!;
+        var pair = $"pa:{Subject}@{Address}";
+        Assert.That(limits.Select(l => (l.Key, l.Limit, l.Window, l.Hot)), Is.EqualTo(new[]
+        {
+            (pair, 1, TimeSpan.FromSeconds(30), false),
+            (pair, 5, TimeSpan.FromHours(1), false),
+            ("addr:" + Address, 60, TimeSpan.FromHours(1), false),
+            ("budget:sms", 500, TimeSpan.FromHours(1), true),
+        }));
+    }
+
+    [Test]
+    public async Task Request_refused_by_a_limit_is_rate_limited_and_stores_nothing()
+    {
+        _store.HasStream<OtpState>(StreamId);
+        _limiter.TryAcquireAsync(default!, default, default).ReturnsForAnyArgs(
+            RateDecision.Refuse(new RateLimit("pa:x", 1, TimeSpan.FromSeconds(30), OtpRequestLimits.PrimaryAndAddress), TimeSpan.FromSeconds(20)));
 
         var result = await Request("0812-3456-7890");
 
         Assert.That(result.Error, Is.InstanceOf<RateLimitedError>());
         Assert.That(((RateLimitedError)result.Error!).RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(20)));
         Assert.That(_appends, Is.Empty);
+        _alarm.DidNotReceiveWithAnyArgs().Exhausted(default!);
         await _publisher.DidNotReceive().Publish(Arg.Any<EventsCommitted>(), Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task Request_refused_by_the_budget_names_it_and_raises_the_alarm()
+    {
+        _store.HasStream<OtpState>(StreamId);
+        _limiter.TryAcquireAsync(default!, default, default).ReturnsForAnyArgs(
+            RateDecision.Refuse(new RateLimit("budget:sms", 500, TimeSpan.FromHours(1), "budget:sms", Hot: true), TimeSpan.FromMinutes(7)));
+
+        var result = await Request("0812-3456-7890");
+
+        Assert.That(result.Error, Is.EqualTo(new BudgetExhaustedError("sms", TimeSpan.FromMinutes(7), ((BudgetExhaustedError)result.Error!).Detail)));
+        _alarm.Received(1).Exhausted("sms");
+        Assert.That(_appends, Is.Empty);
+    }
+
+    [Test]
+    public async Task Request_refused_by_the_per_primary_ceiling_gives_its_limits_back()
+    {
+        _store.HasStream<OtpState>(StreamId,
+            [.. Enumerable.Range(0, 20).Select(i => Issued($"{i:x32}", at: T0.AddMinutes(-50 + i)))]);
+
+        var result = await Request("0812-3456-7890");
+
+        Assert.That(((RateLimitedError)result.Error!).RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(10)));
+        await _limiter.Received(1).ReleaseAsync(Arg.Is<RateReservation>(r => r.Id == "r1"), Arg.Any<CancellationToken>());
+        Assert.That(_appends, Is.Empty);
     }
 
     [Test]

@@ -147,39 +147,40 @@ public sealed class OtpContactTests
             Is.EquivalentTo(new Dictionary<string, string[]> { ["primary"] = ["must not be empty"] }));
 
     [Test]
-    public void The_subject_id_is_a_version_5_uuid_of_the_normalised_primary()
+    public void The_same_phone_number_written_differently_is_one_primary()
     {
-        var contact = Valid("0812-3456-7890", "worker", "ID");
-        var subject = Guid.Parse(contact.Primary.SubjectId);
-
-        Assert.That(subject.Version, Is.EqualTo(5));
-        Assert.That(subject.Variant, Is.InRange(8, 11), "RFC 9562 variant (binary 10xx)");
-        Assert.That(subject, Is.EqualTo(NameBasedUuid.Create(Primary.SubjectNamespace, "+6281234567890")));
-        Assert.That(contact.Primary.SubjectId, Is.EqualTo(subject.ToString()), "canonical lower-case form");
-    }
-
-    [Test]
-    public void The_same_phone_number_written_differently_gets_the_same_subject()
-    {
-        var local = Valid("0812-3456-7890", "worker", "ID").Primary.SubjectId;
-        var international = Valid("+62 812 3456 7890", "worker", "ID").Primary.SubjectId;
-        var fromAnotherCountry = Valid("+6281234567890", "worker", "SG").Primary.SubjectId;
+        var local = Valid("0812-3456-7890", "worker", "ID").Primary;
+        var international = Valid("+62 812 3456 7890", "worker", "ID").Primary;
+        var fromAnotherCountry = Valid("+6281234567890", "worker", "SG").Primary;
 
         Assert.That(international, Is.EqualTo(local));
         Assert.That(fromAnotherCountry, Is.EqualTo(local));
     }
 
     [Test]
-    public void The_same_email_written_differently_gets_the_same_subject() =>
-        Assert.That(Valid("  Alice@Example.COM ", "org", "ID").Primary.SubjectId,
-            Is.EqualTo(Valid("Alice@example.com", "org", "SG").Primary.SubjectId));
+    public void The_same_email_written_differently_is_one_primary() =>
+        Assert.That(Valid("  Alice@Example.COM ", "org", "ID").Primary, Is.EqualTo(Valid("Alice@example.com", "org", "SG").Primary));
 
     [Test]
-    public void Different_primaries_get_different_subjects()
+    public void Different_primaries_stay_apart()
     {
-        Assert.That(Valid("Alice@example.com", "org", "ID").Primary.SubjectId,
-            Is.Not.EqualTo(Valid("alice@example.com", "org", "ID").Primary.SubjectId), "the local part keeps its case");
-        Assert.That(Valid("0812-3456-7890", "worker", "ID").Primary.SubjectId,
-            Is.Not.EqualTo(Valid("0812-3456-7891", "worker", "ID").Primary.SubjectId));
+        Assert.That(Valid("Alice@example.com", "org", "ID").Primary,
+            Is.Not.EqualTo(Valid("alice@example.com", "org", "ID").Primary), "the local part keeps its case");
+        Assert.That(Valid("0812-3456-7890", "worker", "ID").Primary, Is.Not.EqualTo(Valid("0812-3456-7891", "worker", "ID").Primary));
+    }
+
+    [TestCase("ali\u200Bce@example.com")]
+    [TestCase("ali\u00ADce@example.com")]
+    [TestCase("\uFEFFalice@example.com")]
+    [TestCase("alice\u2060@example.com")]
+    [TestCase("ali\U000E0041ce@example.com")]
+    public void Rejects_invisible_format_characters_in_an_email_local_part(string escaped)
+    {
+        var primary = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        Assert.That(Errors(primary, "org", "ID"), Is.EquivalentTo(new Dictionary<string, string[]>
+        {
+            ["primary"] = ["must not contain invisible or formatting characters (Unicode category Cf)"],
+        }));
     }
 }

@@ -19,14 +19,14 @@ public sealed class OtpVerifySpecs
     public void Consumes_the_otp_when_the_code_matches() =>
         OtpSpec.Given(Issued(OtpA, T0))
             .When(Verify(OtpA, codeMatches: true, Soon))
-            .Then(new OtpVerified(OtpA, Phone.SubjectId, Soon));
+            .Then(new OtpVerified(OtpA, PhoneSubject, Soon));
 
     [Test]
     public void Keeps_the_role_and_country_of_the_request_in_the_state()
     {
         var state = OtpSpec.Given(Issued(OtpA, T0)).State;
 
-        Assert.That((state.SubjectId, state.Role, state.Country), Is.EqualTo((Phone.SubjectId, "worker", "ID")));
+        Assert.That((state.SubjectId, state.Role, state.Country), Is.EqualTo((PhoneSubject, "worker", "ID")));
     }
 
     [Test]

@@ -53,7 +53,7 @@ public sealed class DynamoDbProvisionerTests
     {
         var definitions = TableDefinitions.All(DynamoDbTableNames.Default);
 
-        Assert.That(definitions.Select(d => d.TableName), Is.EqualTo(new[] { "cleancqrs-events", "cleancqrs-read-models" }));
+        Assert.That(definitions.Select(d => d.TableName), Is.EqualTo(new[] { "cleancqrs-events", "cleancqrs-read-models", "cleancqrs-guards" }));
         Assert.That(definitions.Select(d => d.BillingMode), Is.All.EqualTo(BillingMode.PAY_PER_REQUEST));
     }
 

@@ -37,7 +37,7 @@ public sealed class DynamoDbTestServer
     public static DynamoDbTableNames UniqueTableNames()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        return new DynamoDbTableNames($"test-events-{suffix}", $"test-read-models-{suffix}");
+        return new DynamoDbTableNames($"test-events-{suffix}", $"test-read-models-{suffix}", $"test-guards-{suffix}");
     }
 
     /// <summary>Fresh, provisioned tables for one fixture.</summary>

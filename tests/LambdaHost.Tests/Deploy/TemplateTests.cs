@@ -80,10 +80,14 @@ public sealed partial class TemplateTests
     [Test]
     public void The_tables_have_the_keys_and_index_the_code_defines()
     {
-        var definitions = TableDefinitions.All(new DynamoDbTableNames("events", "read-models"));
-        Assert.That(definitions, Has.Count.EqualTo(2), "one template table per definition");
+        var definitions = TableDefinitions.All(new DynamoDbTableNames("events", "read-models", "guards"));
+        Assert.That(definitions, Has.Count.EqualTo(3), "one template table per definition");
         AssertTable(Template["EventsTable"], definitions.Single(d => d.TableName == "events"));
         AssertTable(Template["ReadModelsTable"], definitions.Single(d => d.TableName == "read-models"));
+        AssertTable(Template["GuardsTable"], definitions.Single(d => d.TableName == "guards"));
+        var ttl = Cfn.Map(Template["GuardsTable"]["TimeToLiveSpecification"])!;
+        Assert.That((ttl["AttributeName"], ttl["Enabled"]?.ToString()?.ToLowerInvariant()), Is.EqualTo(((object?)GuardsTable.Ttl, "true")),
+            "expired counters, idempotency records and claims are deleted by DynamoDB");
         Assert.That(Template.OfType("AWS::DynamoDB::Table").Count(), Is.EqualTo(definitions.Count));
     }
 
@@ -339,7 +343,8 @@ public sealed partial class TemplateTests
     [
         ServiceSettings.StoreSetting, ServiceSettings.BrokerSetting, ServiceSettings.SecuritySetting, ServiceSettings.DeliverySetting,
         ServiceSettings.TokenIssuerSetting, ServiceSettings.TokenLifetimeSetting, ServiceSettings.OtpTtlSetting, ServiceSettings.MaxReceiveCountSetting,
-        DynamoDbTableNames.EventsSetting, DynamoDbTableNames.ReadModelsSetting, OutboxShards.Setting,
+        DynamoDbTableNames.EventsSetting, DynamoDbTableNames.ReadModelsSetting, OutboxShards.Setting, DynamoDbTableNames.GuardsSetting,
+        ServiceSettings.OtpAddressLimitSetting, ServiceSettings.SmsBudgetSetting, ServiceSettings.EmailBudgetSetting, ServiceSettings.OtpCountriesSetting,
         SnsSettings.EventsTopicArnSetting,
         KmsSettings.JwtKeySetting, KmsSettings.OtpKeySetting,
         SmtpSettings.HostSetting, SmtpSettings.PortSetting, SmtpSettings.SecuritySetting,
@@ -408,6 +413,7 @@ public sealed partial class TemplateTests
         {
             ["Ref:EventsTable"] = "cleancqrs-EventsTable-1Q2W3E4R5T6Y",
             ["Ref:ReadModelsTable"] = "cleancqrs-ReadModelsTable-7U8I9O0P1A2S",
+            ["Ref:GuardsTable"] = "cleancqrs-GuardsTable-3D4F5G6H7J8K",
             ["Ref:EventsTopic"] = "arn:aws:sns:eu-west-1:123456789012:cleancqrs-events.fifo",
             ["GetAtt:JwtSigningKey.Arn"] = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             ["GetAtt:OtpMacKey.Arn"] = "arn:aws:kms:eu-west-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321",
@@ -489,7 +495,14 @@ public sealed partial class TemplateTests
             "the sweeper queries the outbox index");
         Assert.That(ActionsOn(r => Cfn.Sub(r) == $"${{EventsTable.Arn}}/index/{EventsTable.LegacyPendingIndex}"), Is.EquivalentTo(new[] { "dynamodb:Query" }),
             "and drains the index of builds before the shards while it exists");
+        Assert.That(ActionsOn(r => Cfn.IsArnOf(r, "GuardsTable")), Is.EquivalentTo(GuardCalls()));
     }
+
+    private static IEnumerable<string> GuardCalls() =>
+        new[] { "DynamoDbRateLimiter.cs", "DynamoDbIdempotencyStore.cs", "DynamoDbEffectClaims.cs" }
+            .SelectMany(file => SdkCalls("src/Infrastructure/DynamoDb/" + file, "client"))
+            .Select(c => "dynamodb:" + c)
+            .Distinct(StringComparer.Ordinal);
 
     [Test]
     public void The_role_grants_on_each_key_exactly_the_calls_its_adapter_makes()
@@ -534,6 +547,7 @@ public sealed partial class TemplateTests
             .Concat(SdkCalls("src/Infrastructure/DynamoDb/DynamoDbReadModelStore.cs", "client"))
             .Select(c => "dynamodb:" + c)
             .Except(RebuildOnlyEvents.Intersect(RebuildOnlyReadModels))
+            .Concat(GuardCalls())
             .Concat(SdkCalls("src/Infrastructure/Security/Kms/KmsJwtSigningKey.cs", "kms").Select(c => "kms:" + c))
             .Concat(SdkCalls("src/Infrastructure/Security/Kms/KmsOtpSecret.cs", "kms").Select(c => "kms:" + c))
             .Append("sns:Publish")

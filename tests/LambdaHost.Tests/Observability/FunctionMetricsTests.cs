@@ -51,6 +51,7 @@ public sealed class FunctionMetricsTests
             services.AddSingleton<IJwksSource>(_tokens);
             services.AddSingleton<IOtpCodes, DeterministicOtpCodes>();
             services.AddSingleton<IOtpSender>(new RecordingOtpSender());
+            services.AddInMemoryGuards();
             services.AddSingleton<ILoggerProvider>(log);
             services.AddSingleton<IMetrics>(metrics);
             services.AddSingleton<IInvocationMetrics>(metrics);

@@ -51,6 +51,11 @@ public static class AwsEvents
         var context = e["requestContext"]!.AsObject();
         context["http"]!["method"] = request.Method;
         context["http"]!["path"] = request.Path;
+        if (request.SourceAddress is { } v2Address)
+        {
+            context["http"]!["sourceIp"] = v2Address;
+        }
+
         context["requestId"] = "req-" + Guid.NewGuid().ToString("N");
         if (request.Body is null)
         {
@@ -108,6 +113,11 @@ public static class AwsEvents
         context["path"] = "/prod" + request.Path;
         context["resourcePath"] = "/{proxy+}";
         context["stage"] = "prod";
+        if (request.SourceAddress is { } v1Address)
+        {
+            context["identity"]!["sourceIp"] = v1Address;
+        }
+
         context["requestId"] = Guid.NewGuid().ToString();
         e["body"] = request.Body;
         e["isBase64Encoded"] = request.IsBase64Encoded;

@@ -18,8 +18,14 @@ public sealed class TestHost : IDisposable
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     public TestHost()
+        : this(new ServiceSettings())
     {
-        Services = Composition.BuildServiceProvider(new ServiceSettings(), LogFormat.None, services =>
+    }
+
+    /// <param name="settings">Settings the application reads (limits, budgets); the adapters stay in memory.</param>
+    public TestHost(ServiceSettings settings)
+    {
+        Services = Composition.BuildServiceProvider(settings, LogFormat.None, services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IEventStore>(Store);
@@ -30,6 +36,7 @@ public sealed class TestHost : IDisposable
             services.AddSingleton<IJwksSource>(Tokens);
             services.AddSingleton<IOtpCodes, DeterministicOtpCodes>();
             services.AddSingleton<IOtpSender>(Sender);
+            services.AddInMemoryGuards();
             services.AddSingleton<ILoggerProvider>(Logs);
         });
         Function = Services.GetRequiredService<Function>();

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Domain.Otps;
 using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Infrastructure.Delivery;
 using CleanCqrs.Reliability.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanCqrs.Reliability.Tests.Concurrency;
 
@@ -36,7 +38,8 @@ public sealed class ConcurrentVerifyTests(StoreKind store)
         Assert.That(replies.Count(r => r.Status == 200), Is.EqualTo(1), string.Join("\n", replies.Select(r => r.ToString()).Distinct()));
         Assert.That(replies.Where(r => r.Status != 200).Select(Reason), Is.All.EqualTo("used"));
         Assert.That(Primary.TryCreate(primary, OtpRoles.Org, "SG", out var normalised, out _), Is.True);
-        var stream = await _service.ReadStreamAsync("otp-" + normalised.SubjectId);
+        var subject = await _service.Provider.GetRequiredService<ISubjectIds>().SubjectOfAsync(normalised, CancellationToken.None);
+        var stream = await _service.ReadStreamAsync("otp-" + subject);
         Assert.That(stream.Count(e => e.Data is OtpVerified), Is.EqualTo(1));
     }
 

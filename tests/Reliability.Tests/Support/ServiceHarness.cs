@@ -36,6 +36,9 @@ public sealed record HarnessOptions
     /// <summary>Replaces the broker's queue settings (retry delay, receive count) when set.</summary>
     public InProcBrokerOptions? Broker { get; init; }
 
+    /// <summary>Adjusts the settings the harness made (limits, budgets) before the service is built.</summary>
+    public Func<ServiceSettings, ServiceSettings>? Settings { get; init; }
+
     /// <summary>Runs after the real infrastructure is registered: decorators go here.</summary>
     public Action<IServiceCollection>? Configure { get; init; }
 }
@@ -96,6 +99,7 @@ public sealed class ServiceHarness : IAsyncDisposable
             SweepInterval = options.SweepInterval,
             MaxReceiveCount = options.MaxReceiveCount,
         };
+        settings = options.Settings?.Invoke(settings) ?? settings;
 
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -107,10 +111,11 @@ public sealed class ServiceHarness : IAsyncDisposable
         {
             var dynalite = await SharedDynalite.GetAsync();
             var suffix = Guid.NewGuid().ToString("N")[..12];
-            tables = new DynamoDbTableNames($"rel-events-{suffix}", $"rel-read-models-{suffix}");
+            tables = new DynamoDbTableNames($"rel-events-{suffix}", $"rel-read-models-{suffix}", $"rel-guards-{suffix}");
             environment[DynamoDbClientFactory.ServiceEndpointSetting] = dynalite.Endpoint.AbsoluteUri;
             environment[DynamoDbTableNames.EventsSetting] = tables.Events;
             environment[DynamoDbTableNames.ReadModelsSetting] = tables.ReadModels;
+            environment[DynamoDbTableNames.GuardsSetting] = tables.Guards;
         }
 
         var logs = new RecordingLoggerProvider();

@@ -25,6 +25,11 @@ public sealed record ApiRequest(string Method, string Path)
 
     public bool IsBase64Encoded { get; init; }
 
+    /// <summary>The client address API Gateway reports; null keeps the sample's.</summary>
+    public string? SourceAddress { get; init; }
+
+    public ApiRequest From(string sourceAddress) => this with { SourceAddress = sourceAddress };
+
     public ApiRequest WithHeader(string name, string value) => this with { Headers = [.. Headers, new(name, value)] };
 
     public ApiRequest WithJson(string json) => (this with { Body = json }).WithHeader("Content-Type", "application/json");

@@ -30,6 +30,9 @@ public static class MetricNames
     /// <summary>Records of one SQS batch handed back to the queue.</summary>
     public const string BatchItemFailures = "BatchItemFailures";
 
+    /// <summary>A global delivery budget refused an OTP request, by <c>Budget</c> (<c>sms</c>, <c>email</c>).</summary>
+    public const string OtpBudgetExhausted = "OtpBudgetExhausted";
+
     /// <summary>Process start-up in Lambda mode, up to the first request for an invocation.</summary>
     public const string ColdStartInitDuration = "ColdStartInitDuration";
 }

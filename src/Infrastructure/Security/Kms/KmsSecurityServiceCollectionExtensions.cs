@@ -1,6 +1,7 @@
 using Amazon.KeyManagementService;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Infrastructure.Configuration;
+using CleanCqrs.Application.Common.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -31,6 +32,7 @@ public static class KmsSecurityServiceCollectionExtensions
             () => sp.GetRequiredService<IAmazonKeyManagementService>().DetermineServiceOperationEndpoint(
                 new Amazon.KeyManagementService.Model.SignRequest { KeyId = settings.JwtKeyId }),
             resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable)));
+        services.AddSingleton<ISubjectIds>(sp => new KeyedSubjectIds(SubjectKeys.DerivedFrom(sp.GetRequiredService<IOtpSecret>())));
         return services.AddTokenService();
     }
 }

@@ -21,10 +21,10 @@ public static class Orgs
 
     public static IReadOnlyList<Endpoint> All { get; } =
     [
-        Endpoint.Post("/orgs", CreateAsync) with { RequiresBearer = true },
+        Endpoint.Post("/orgs", CreateAsync) with { RequiresBearer = true, Idempotent = true },
         Endpoint.Get("/orgs/{id}", GetAsync),
-        Endpoint.Put("/orgs/{id}", UpdateAsync) with { RequiresBearer = true },
-        Endpoint.Delete("/orgs/{id}", CloseAsync) with { RequiresBearer = true },
+        Endpoint.Put("/orgs/{id}", UpdateAsync) with { RequiresBearer = true, Idempotent = true },
+        Endpoint.Delete("/orgs/{id}", CloseAsync) with { RequiresBearer = true, Idempotent = true },
         Endpoint.Get("/orgs/{id}/history", HistoryAsync) with { RequiresBearer = true },
     ];
 

@@ -11,7 +11,7 @@ public static class Otps
 
     public static IReadOnlyList<Endpoint> All { get; } =
     [
-        Endpoint.Post("/otp", RequestAsync),
+        Endpoint.Post("/otp", RequestAsync) with { Idempotent = true },
         Endpoint.Post("/otp/verify", VerifyAsync),
         Endpoint.Post("/authenticate", VerifyAsync),
     ];
@@ -19,7 +19,7 @@ public static class Otps
     private static async ValueTask<HttpResponseData> RequestAsync(EndpointContext http, CancellationToken cancellationToken)
     {
         var body = http.Body(HttpJson.Context.OtpRequestBody, NoRequest, out var errors);
-        var result = await http.Sender.Send(new RequestOtp(body.Primary, body.Role, body.Country) { BindingErrors = errors }, cancellationToken);
+        var result = await http.Sender.Send(new RequestOtp(body.Primary, body.Role, body.Country, http.Request.SourceAddress) { BindingErrors = errors }, cancellationToken);
         return Respond.Json(result, 202, HttpJson.Context.OtpRequested);
     }
 

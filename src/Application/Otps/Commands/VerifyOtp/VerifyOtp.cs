@@ -30,7 +30,8 @@ public sealed record VerifyOtp(string? Primary, string? Role, string? Country, s
 
 public sealed record TokenGranted(string Token, string TokenType, long ExpiresIn, string Subject);
 
-public sealed class VerifyOtpHandler(CommandRunner runner, IOtpCodes codes, ITokenIssuer tokens, TimeProvider clock)
+public sealed class VerifyOtpHandler(
+    CommandRunner runner, IOtpCodes codes, ITokenIssuer tokens, TimeProvider clock, ISubjectIds subjects)
     : ICommandHandler<VerifyOtp, Result<TokenGranted>>
 {
     public async ValueTask<Result<TokenGranted>> Handle(VerifyOtp command, CancellationToken cancellationToken)
@@ -39,7 +40,7 @@ public sealed class VerifyOtpHandler(CommandRunner runner, IOtpCodes codes, ITok
         var codeMatches = await codes.MatchesAsync(otpId, command.Code!, cancellationToken);
         IssuedToken? token = null;
         var result = await runner.RunAsync<OtpState>(
-            AggregateState.StreamId<OtpState>(command.Contact.Value.Primary.SubjectId),
+            AggregateState.StreamId<OtpState>(await subjects.SubjectOfAsync(command.Contact.Value.Primary, cancellationToken)),
             ExpectedVersion.Any,
             async (stream, ct) =>
             {
