@@ -1,5 +1,4 @@
 using CleanCqrs.Infrastructure.Configuration;
-using CleanCqrs.LambdaHost.Local;
 
 namespace CleanCqrs.LambdaHost;
 
@@ -15,6 +14,9 @@ public enum HostCommand
 /// <summary><c>[--urls URL] [--data-dir DIR] [rebuild-projections | provision]</c>, parsed.</summary>
 public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirectory)
 {
+    /// <summary>Where local mode listens unless <c>--urls</c> says otherwise.</summary>
+    public static readonly Uri DefaultUrl = new("http://127.0.0.1:5080");
+
     public const string Usage =
         "Usage: LambdaHost [--urls URL] [--data-dir DIR] [rebuild-projections | provision]\n" +
         "  (no command)          local mode: the HTTP API on --urls (default http://127.0.0.1:5080)\n" +
@@ -50,7 +52,7 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
 
                     break;
                 case "-h" or "--help" or "help":
-                    return new HostOptions(HostCommand.Help, LocalHttpServer.DefaultUrl, null);
+                    return new HostOptions(HostCommand.Help, DefaultUrl, null);
                 case "rebuild-projections" or "provision" when !commandSeen:
                     command = name == "provision" ? HostCommand.Provision : HostCommand.RebuildProjections;
                     commandSeen = true;
@@ -60,7 +62,7 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
             }
         }
 
-        return new HostOptions(command, url ?? LocalHttpServer.DefaultUrl, dataDirectory);
+        return new HostOptions(command, url ?? DefaultUrl, dataDirectory);
     }
 
     /// <summary>The settings from the environment, with <c>--data-dir</c> winning over <c>CLEANCQRS_DATA_DIR</c>.</summary>
@@ -80,7 +82,7 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
         if (!Uri.TryCreate(first, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
             || url.AbsolutePath != "/" || !string.IsNullOrEmpty(url.Query))
         {
-            throw new SettingsException("--urls", $"must be an http://host:port address such as {LocalHttpServer.DefaultUrl}, not '{raw}'");
+            throw new SettingsException("--urls", $"must be an http://host:port address such as {DefaultUrl}, not '{raw}'");
         }
 
         return url;

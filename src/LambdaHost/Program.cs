@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Runtime.InteropServices;
 using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Projections;
@@ -165,11 +164,19 @@ public static class Program
         await output.WriteLineAsync("Try:");
         await output.WriteLineAsync(
             $"  curl -i -X POST {baseUrl}/otp -H 'Content-Type: application/json' -d '{{\"primary\":\"you@example.com\",\"role\":\"org\",\"country\":\"SG\"}}'");
+        if (!LocalServerFeature.IsSupported)
+        {
+            await error.WriteLineAsync(
+                "This build is the Lambda bootstrap, without the local HTTP server; run local mode with 'dotnet run --project src/LambdaHost' " +
+                "or publish with -p:LocalServerInAot=true.");
+            return ExitUsage;
+        }
+
         try
         {
             await LocalMode.RunAsync(provider, url, cancellationToken);
         }
-        catch (HttpListenerException ex)
+        catch (IOException ex)
         {
             await error.WriteLineAsync($"Cannot listen on {baseUrl}: {ex.Message}");
             return ExitFailure;
