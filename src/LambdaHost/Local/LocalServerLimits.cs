@@ -25,6 +25,7 @@ public sealed record LocalServerLimits
     /// <summary>Below this rate (after a grace period) a body upload or a response download is cut off.</summary>
     public int MinBytesPerSecond { get; init; } = 240;
 
+    /// <summary>More than a second (Kestrel checks rates once a second).</summary>
     public TimeSpan MinRateGracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Connections beyond this are closed at once; well under a 1,024 open-file limit.</summary>
