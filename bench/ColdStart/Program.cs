@@ -88,7 +88,9 @@ public static class Program
         {
             if (options.OrgsEvent)
             {
-                var bootstrap = await TokenBootstrap.RunAsync(options.Commands[0], options.Environment, options.StepTimeout);
+                // The AOT bootstrap leaves local mode out (ADR 0022): sign in with the JIT build when there is one.
+                var signIn = options.Commands.FirstOrDefault(c => c.Label == "jit") ?? options.Commands[0];
+                var bootstrap = await TokenBootstrap.RunAsync(signIn, options.Environment, options.StepTimeout);
                 tokenDirectory = bootstrap.DataDirectory;
                 keyDirectory = bootstrap.DataDirectory;
                 eventPayload = ApiGatewayV2.Request("POST", "/orgs", JsonBody.Of(("name", "Acme"), ("location", "Jakarta")), bootstrap.Token);

@@ -61,6 +61,7 @@ public static class Composition
         services.AddMediatorPipeline();
 
         services.AddSingleton<BearerAuthentication>();
+        services.AddSingleton(sp => new CorsPolicy(sp.GetRequiredService<ServiceSettings>()));
         services.AddSingleton<HttpApi>();
         services.AddSingleton<SqsConsumer>();
         services.AddSingleton<ScheduledSweep>();

@@ -159,11 +159,6 @@ public static class Program
     private static async Task<int> ServeAsync(
         IServiceProvider provider, Uri url, ServiceSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var baseUrl = url.GetLeftPart(UriPartial.Authority);
-        await output.WriteLineAsync($"CleanCqrs local mode on {baseUrl} (data in {Path.GetFullPath(settings.DataDirectory)}). Ctrl-C stops it.");
-        await output.WriteLineAsync("Try:");
-        await output.WriteLineAsync(
-            $"  curl -i -X POST {baseUrl}/otp -H 'Content-Type: application/json' -d '{{\"primary\":\"you@example.com\",\"role\":\"org\",\"country\":\"SG\"}}'");
         if (!LocalServerFeature.IsSupported)
         {
             await error.WriteLineAsync(
@@ -172,6 +167,11 @@ public static class Program
             return ExitUsage;
         }
 
+        var baseUrl = url.GetLeftPart(UriPartial.Authority);
+        await output.WriteLineAsync($"CleanCqrs local mode on {baseUrl} (data in {Path.GetFullPath(settings.DataDirectory)}). Ctrl-C stops it.");
+        await output.WriteLineAsync("Try:");
+        await output.WriteLineAsync(
+            $"  curl -i -X POST {baseUrl}/otp -H 'Content-Type: application/json' -d '{{\"primary\":\"you@example.com\",\"role\":\"org\",\"country\":\"SG\"}}'");
         try
         {
             await LocalMode.RunAsync(provider, url, cancellationToken);

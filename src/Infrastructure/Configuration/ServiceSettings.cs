@@ -48,6 +48,7 @@ public sealed record ServiceSettings
     public const string TokenLifetimeSetting = "TOKEN_LIFETIME";
     public const string OtpTtlSetting = "OTP_TTL";
     public const string MaxReceiveCountSetting = "MAX_RECEIVE_COUNT";
+    public const string CorsAllowedOriginsSetting = "CORS_ALLOWED_ORIGINS";
 
     public string DataDirectory { get; init; } = "./.data";
 
@@ -74,6 +75,12 @@ public sealed record ServiceSettings
     /// <summary>Deliveries before a message goes to the dead-letter queue (<c>MAX_RECEIVE_COUNT</c>).</summary>
     public int MaxReceiveCount { get; init; } = 5;
 
+    /// <summary>
+    /// <c>CORS_ALLOWED_ORIGINS</c>: browser origins (<c>scheme://host[:port]</c>, lower-case) allowed to
+    /// call the API, or just <c>*</c>; empty (the default) sends no CORS headers at all (SPEC 5.4).
+    /// </summary>
+    public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
+
     public static ServiceSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= Environment.GetEnvironmentVariable;
@@ -89,7 +96,34 @@ public sealed record ServiceSettings
             TokenLifetime = ParseDuration(read, TokenLifetimeSetting, defaults.TokenLifetime),
             OtpTtl = ParseDuration(read, OtpTtlSetting, defaults.OtpTtl),
             MaxReceiveCount = ParsePositiveInt(read, MaxReceiveCountSetting, defaults.MaxReceiveCount),
+            CorsAllowedOrigins = ParseOrigins(read(CorsAllowedOriginsSetting)),
         };
+    }
+
+    /// <summary><c>*</c> alone, or comma-separated <c>http(s)://host[:port]</c> origins without path, query or user.</summary>
+    public static IReadOnlyList<string> ParseOrigins(string? raw)
+    {
+        var entries = (raw ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 1 && entries[0] == "*")
+        {
+            return ["*"];
+        }
+
+        var origins = new List<string>(entries.Length);
+        foreach (var entry in entries)
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || uri.UserInfo.Length > 0 || uri.PathAndQuery != "/" || uri.Fragment.Length > 0)
+            {
+                throw new SettingsException(
+                    CorsAllowedOriginsSetting,
+                    $"must be * or a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only), not '{raw}'");
+            }
+
+            origins.Add(uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant());
+        }
+
+        return origins.Distinct(StringComparer.Ordinal).ToArray();
     }
 
     private static T ParseEnum<T>(Func<string, string?> read, string name, T fallback, params (string Text, T Value)[] options)

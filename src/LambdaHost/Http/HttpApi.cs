@@ -20,7 +20,8 @@ namespace CleanCqrs.LambdaHost.Http;
 /// in the contract's order and the first failure answers: route (404, 405), body size and type
 /// (413, 415), authentication (401), authorisation (403), validation (400), then state.
 /// </summary>
-public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILogger<HttpApi> logger, IMetrics? metrics = null)
+public sealed class HttpApi(
+    IMediator mediator, BearerAuthentication bearer, ILogger<HttpApi> logger, IMetrics? metrics = null, CorsPolicy? cors = null)
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string CorrelationIdHeader = "X-Correlation-Id";
@@ -31,6 +32,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
     private static readonly ExpectedVersion Unmatchable = ExpectedVersion.Is(-1);
 
     private readonly IMetrics _metrics = metrics ?? NullMetrics.Instance;
+    private readonly CorsPolicy _cors = cors ?? CorsPolicy.Disabled;
 
     /// <summary>Never throws: an unexpected failure is logged and answered with a generic 500.</summary>
     public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken)
@@ -41,7 +43,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
         {
             using (RequestContext.Begin(correlationId))
             {
-                response = await DispatchAsync(request, cancellationToken);
+                response = _cors.Preflight(request) ?? await DispatchAsync(request, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -55,9 +57,9 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, ILo
             response = Problems.Internal(request.RequestId);
         }
 
-        return response
+        return _cors.Apply(request, response
             .WithHeader(RequestIdHeader, request.RequestId)
-            .WithHeader(CorrelationIdHeader, correlationId);
+            .WithHeader(CorrelationIdHeader, correlationId));
     }
 
     private async ValueTask<HttpResponseData> DispatchAsync(HttpRequestData request, CancellationToken cancellationToken)

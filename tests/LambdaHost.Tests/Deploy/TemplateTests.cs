@@ -257,6 +257,7 @@ public sealed partial class TemplateTests
         KmsSettings.JwtKeySetting, KmsSettings.OtpKeySetting,
         SmtpSettings.HostSetting, SmtpSettings.PortSetting, SmtpSettings.SecuritySetting,
         SmtpSettings.UsernameSetting, SmtpSettings.PasswordSetting, SmtpSettings.FromSetting,
+        ServiceSettings.CorsAllowedOriginsSetting,
     ];
 
     /// <summary>Read by the code but provided by Lambda (region, credentials) or meant only for local servers and local mode.</summary>

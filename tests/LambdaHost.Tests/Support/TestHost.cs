@@ -17,9 +17,9 @@ public sealed class TestHost : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
-    public TestHost()
+    public TestHost(ServiceSettings? settings = null)
     {
-        Services = Composition.BuildServiceProvider(new ServiceSettings(), LogFormat.None, services =>
+        Services = Composition.BuildServiceProvider(settings ?? new ServiceSettings(), LogFormat.None, services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IEventStore>(Store);

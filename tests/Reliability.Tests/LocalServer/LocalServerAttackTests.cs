@@ -67,7 +67,7 @@ public sealed class LocalServerAttackTests
     {
         // Each client announces a body, sends one byte of it and hangs up.
         const int clients = 400;
-        var head = RawHttp.Ascii($"POST /otp HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 1000\n\n{{");
+        var head = Request($"POST /otp HTTP/1.1\nHost: {{HOST}}\nContent-Type: application/json\nContent-Length: 1000\n\n{{");
         for (var batch = 0; batch < clients / 50; batch++)
         {
             await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
@@ -89,7 +89,7 @@ public sealed class LocalServerAttackTests
     {
         // More stalled uploads than the old server had request slots (256).
         const int stalled = 300;
-        var head = RawHttp.Ascii($"POST /otp HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 1000\n\n{{");
+        var head = Request($"POST /otp HTTP/1.1\nHost: {{HOST}}\nContent-Type: application/json\nContent-Length: 1000\n\n{{");
         var sockets = new List<Socket>();
         try
         {
@@ -140,7 +140,7 @@ public sealed class LocalServerAttackTests
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             using var socket = await RawHttp.ConnectAsync(_server.Url, timeout.Token);
             await socket.SendAsync(
-                RawHttp.Ascii($"POST /otp HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: {bodyBytes}\n\n"),
+                Request($"POST /otp HTTP/1.1\nHost: {{HOST}}\nContent-Type: application/json\nContent-Length: {bodyBytes}\n\n"),
                 SocketFlags.None,
                 timeout.Token);
             var reading = RawHttp.ReadToEndAsync(socket, timeout.Token);
@@ -179,7 +179,7 @@ public sealed class LocalServerAttackTests
     [Test]
     public async Task A_chunked_body_over_the_limit_is_refused_once_it_passes_it()
     {
-        var request = new StringBuilder("POST /otp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var request = new StringBuilder("POST /otp HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
         var chunk = new string('a', 16 * 1024);
         for (var i = 0; i < 8; i++)
         {
@@ -188,7 +188,7 @@ public sealed class LocalServerAttackTests
 
         request.Append("0\r\n\r\n");
 
-        var answer = RawHttp.Parse(await RawHttp.ExchangeAsync(_server.Url, Encoding.ASCII.GetBytes(request.ToString()), TimeSpan.FromSeconds(15)));
+        var answer = RawHttp.Parse(await RawHttp.ExchangeAsync(_server.Url, Request(request.ToString()), TimeSpan.FromSeconds(15)));
 
         Assert.That(answer, Has.Count.EqualTo(1));
         Assert.That(answer[0].Status, Is.EqualTo(413), answer[0].ToString());
@@ -204,8 +204,8 @@ public sealed class LocalServerAttackTests
         const string bad = "Bearer not-a-token";
         var (first, second) = badFirst ? (bad, good) : (good, bad);
         var body = """{"name":"Acme","location":"Jakarta"}""";
-        var request = RawHttp.Ascii(
-            $"POST /orgs HTTP/1.1\nHost: x\nAuthorization: {first}\nAuthorization: {second}\nContent-Type: application/json\n" +
+        var request = Request(
+            $"POST /orgs HTTP/1.1\nHost: {{HOST}}\nAuthorization: {first}\nAuthorization: {second}\nContent-Type: application/json\n" +
             $"Content-Length: {body.Length}\nConnection: close\n\n{body}");
 
         var answer = RawHttp.Parse(await RawHttp.ExchangeAsync(_server.Url, request, TimeSpan.FromSeconds(15)));
@@ -217,17 +217,17 @@ public sealed class LocalServerAttackTests
         await SocketsReturnToBaselineAsync();
     }
 
-    [TestCase("GET / HTTP/1.1\nHost: x\nX-Big: {BIG}\n\n", 431, TestName = "Headers over 32 KiB: 431 problem")]
+    [TestCase("GET / HTTP/1.1\nHost: {HOST}\nX-Big: {BIG}\n\n", 431, TestName = "Headers over 32 KiB: 431 problem")]
     [TestCase("GET /.well-known/jwks.json HTTP/1.1\nHost: a b\n\n", 400, TestName = "A bad Host: 400 problem")]
     [TestCase("GET /.well-known/jwks.json HTTP/1.1\n\n", 400, TestName = "No Host: 400 problem")]
-    [TestCase("POST /otp HTTP/1.1\nHost: x\nContent-Type: application/json\nTransfer-Encoding: chunked\n\nzz\nabc\n0\n\n", 400, TestName = "Bad chunking: 400 problem")]
-    [TestCase("PUT /orgs/x HTTP/1.0\nHost: x\n\n", 400, TestName = "PUT without a length (HTTP/1.0): 400 problem")]
-    [TestCase("GET /.well-known/jwks.json HTTP/9.9\nHost: x\n\n", 505, TestName = "HTTP/9.9: 505 problem")]
-    [TestCase("BREW /pot HTTP/1.1 extra\nHost: x\n\n", 400, TestName = "A malformed request line: 400 problem")]
-    [TestCase("GET /.well-known/jwks.json HTTP/1.1\nHost: x\nContent-Length: 1\nContent-Length: 2\n\n", 400, TestName = "Two Content-Lengths: 400 problem")]
+    [TestCase("POST /otp HTTP/1.1\nHost: {HOST}\nContent-Type: application/json\nTransfer-Encoding: chunked\n\nzz\nabc\n0\n\n", 400, TestName = "Bad chunking: 400 problem")]
+    [TestCase("PUT /orgs/x HTTP/1.0\nHost: {HOST}\n\n", 400, TestName = "PUT without a length (HTTP/1.0): 400 problem")]
+    [TestCase("GET /.well-known/jwks.json HTTP/9.9\nHost: {HOST}\n\n", 505, TestName = "HTTP/9.9: 505 problem")]
+    [TestCase("BREW /pot HTTP/1.1 extra\nHost: {HOST}\n\n", 400, TestName = "A malformed request line: 400 problem")]
+    [TestCase("GET /.well-known/jwks.json HTTP/1.1\nHost: {HOST}\nContent-Length: 1\nContent-Length: 2\n\n", 400, TestName = "Two Content-Lengths: 400 problem")]
     public async Task Malformed_protocol_is_answered_with_problem_json(string request, int status)
     {
-        var raw = RawHttp.Ascii(request.Replace("{BIG}", new string('a', 40 * 1024), StringComparison.Ordinal));
+        var raw = Request(request.Replace("{BIG}", new string('a', 40 * 1024), StringComparison.Ordinal));
 
         var answer = RawHttp.Parse(await RawHttp.ExchangeAsync(_server.Url, raw, TimeSpan.FromSeconds(15)));
 
@@ -243,7 +243,7 @@ public sealed class LocalServerAttackTests
     {
         using var timeout = new CancellationTokenSource(Settle);
         using var socket = await RawHttp.ConnectAsync(_server.Url, timeout.Token);
-        await socket.SendAsync(RawHttp.Ascii("GET /.well-known/jwks.json HTTP/1.1\nHost: x\n"), SocketFlags.None, timeout.Token);
+        await socket.SendAsync(Request("GET /.well-known/jwks.json HTTP/1.1\nHost: {HOST}\n"), SocketFlags.None, timeout.Token);
 
         var answer = RawHttp.Parse(await RawHttp.ReadToEndAsync(socket, timeout.Token));
 
@@ -256,11 +256,11 @@ public sealed class LocalServerAttackTests
     public async Task Pipelined_requests_are_answered_in_order()
     {
         var otp = """{"primary":"pipeline@example.com","role":"org","country":"SG"}""";
-        var request = RawHttp.Ascii(
-            "GET /orgs/first HTTP/1.1\nHost: x\n\n" +
-            $"POST /otp HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: {otp.Length}\n\n{otp}" +
-            "GET /orgs/third HTTP/1.1\nHost: x\n\n" +
-            "GET /.well-known/jwks.json HTTP/1.1\nHost: x\nConnection: close\n\n");
+        var request = Request(
+            "GET /orgs/first HTTP/1.1\nHost: {HOST}\n\n" +
+            $"POST /otp HTTP/1.1\nHost: {{HOST}}\nContent-Type: application/json\nContent-Length: {otp.Length}\n\n{otp}" +
+            "GET /orgs/third HTTP/1.1\nHost: {HOST}\n\n" +
+            "GET /.well-known/jwks.json HTTP/1.1\nHost: {HOST}\nConnection: close\n\n");
 
         var answers = RawHttp.Parse(await RawHttp.ExchangeAsync(_server.Url, request, TimeSpan.FromSeconds(15)));
 
@@ -271,6 +271,9 @@ public sealed class LocalServerAttackTests
         Assert.That(answers.Select(a => a.Header("X-Request-Id")).Distinct().Count(), Is.EqualTo(4), "each answer is its own request");
         await SocketsReturnToBaselineAsync();
     }
+
+    /// <summary>The raw request with its line ends as CRLF and <c>{HOST}</c> naming the server as a client would (HttpListener routed by it).</summary>
+    private byte[] Request(string text) => RawHttp.Ascii(text.Replace("{HOST}", _server.Url.Authority, StringComparison.Ordinal));
 
     private static void AssertProblem(RawResponse response)
     {
