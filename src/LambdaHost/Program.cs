@@ -73,6 +73,19 @@ public static class Program
                 return await ProvisionAsync(settings, environment, output, error, cancellationToken);
         }
 
+        try
+        {
+            var source = options.DataDirectory is not null ? "--data-dir"
+                : !string.IsNullOrEmpty(environment(ServiceSettings.DataDirectorySetting)) ? ServiceSettings.DataDirectorySetting
+                : "the data directory (default ./.data)";
+            DataDirectory.Prepare(settings.DataDirectory, source);
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+
         ServiceProvider provider;
         try
         {
