@@ -113,6 +113,11 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
             throw new SettingsException("--urls", $"must be an http://host:port address such as {DefaultUrl}, not '{raw}'");
         }
 
+        if (url.Host != "localhost" && !System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out _))
+        {
+            throw new SettingsException("--urls", $"must name an IP address or localhost (such as {DefaultUrl} or http://0.0.0.0:5080), not '{url.Host}'");
+        }
+
         return url;
     }
 }
