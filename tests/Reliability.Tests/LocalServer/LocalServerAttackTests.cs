@@ -272,6 +272,51 @@ public sealed class LocalServerAttackTests
         await SocketsReturnToBaselineAsync();
     }
 
+    [Test]
+    public async Task Connections_beyond_the_limit_are_closed_and_idle_ones_do_not_hold_a_slot_for_long()
+    {
+        const int limit = 20;
+        await using var bounded = new LocalHttpServer(
+            new Uri("http://127.0.0.1:0"), _harness.Function, _harness.Provider.GetRequiredService<ILoggerFactory>(),
+            limits: Limits with { MaxConnections = limit });
+        await bounded.StartAsync(CancellationToken.None);
+        var idle = new List<Socket>();
+        try
+        {
+            using var timeout = new CancellationTokenSource(Settle);
+            for (var i = 0; i < limit; i++)
+            {
+                idle.Add(await RawHttp.ConnectAsync(bounded.Url, timeout.Token));
+            }
+
+            // The TCP handshake completes in the kernel; the server closes what is over its limit at once.
+            using var over = await RawHttp.ConnectAsync(bounded.Url, timeout.Token);
+            byte[] overflow;
+            try
+            {
+                await over.SendAsync(Request("GET /.well-known/jwks.json HTTP/1.1\nHost: {HOST}\nConnection: close\n\n"), SocketFlags.None, timeout.Token);
+                overflow = await RawHttp.ReadToEndAsync(over, timeout.Token);
+            }
+            catch (SocketException)
+            {
+                overflow = []; // reset: closed before the request could be read
+            }
+
+            Assert.That(overflow, Is.Empty, "a connection over the limit is closed without its request being answered");
+
+            // Connections that never send a request line are cut off by the header timeout (408), freeing their slots.
+            var answers = await Task.WhenAll(idle.Select(s => RawHttp.ReadToEndAsync(s, timeout.Token)));
+            Assert.That(answers.Select(a => RawHttp.Parse(a).SingleOrDefault()?.Status ?? 0), Has.All.EqualTo(408).Or.All.EqualTo(0));
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var response = await client.GetAsync(new Uri(bounded.Url, "/.well-known/jwks.json"));
+            Assert.That((int)response.StatusCode, Is.EqualTo(200), "slots are free again");
+        }
+        finally
+        {
+            idle.ForEach(s => s.Dispose());
+        }
+    }
+
     /// <summary>The raw request with its line ends as CRLF and <c>{HOST}</c> naming the server as a client would (HttpListener routed by it).</summary>
     private byte[] Request(string text) => RawHttp.Ascii(text.Replace("{HOST}", _server.Url.Authority, StringComparison.Ordinal));
 
