@@ -6,7 +6,8 @@
 #                                               then time the read models catching up
 #   bench/run-load.sh --scenario otp            POST /otp with distinct phone numbers
 #   bench/run-load.sh --concurrency 32 --duration 60s --measure-projection    (options go to bench/Load)
-#   LAMBDAHOST=bench/.artifacts/aot/LambdaHost bench/run-load.sh              serve with another build
+#   LAMBDAHOST=bench/.artifacts/aot/LambdaHost bench/run-load.sh              serve with another build (an AOT one
+#                                                                            published with -p:LocalServerInAot=true: ADR 0022)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

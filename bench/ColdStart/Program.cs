@@ -95,16 +95,18 @@ public static class Program
         {
             if (options.OrgsEvent)
             {
+                // The AOT bootstrap leaves local mode out (ADR 0022): sign in with the JIT build when there is one.
+                var signIn = options.Commands.FirstOrDefault(c => c.Label == "jit") ?? options.Commands[0];
                 // Deployed: the local-mode bootstrap needs the in-process broker (the dev mailbox is behind it).
                 var bootstrapEnvironment = deployed is null
                     ? options.Environment
                     : [.. options.Environment, .. await deployed.FreshEnvironmentAsync(broker: "inproc")];
-                var bootstrap = await TokenBootstrap.RunAsync(options.Commands[0], bootstrapEnvironment, options.StepTimeout);
+                var bootstrap = await TokenBootstrap.RunAsync(signIn, bootstrapEnvironment, options.StepTimeout);
                 tokenDirectory = bootstrap.DataDirectory;
                 keyDirectory = deployed is null ? bootstrap.DataDirectory : null;
                 if (deployed is not null && options.EmbeddedToo)
                 {
-                    var embedded = await TokenBootstrap.RunAsync(options.Commands[0], options.Environment, options.StepTimeout);
+                    var embedded = await TokenBootstrap.RunAsync(signIn, options.Environment, options.StepTimeout);
                     embeddedTokenDirectory = embedded.DataDirectory;
                     embeddedOrgsEvent = ApiGatewayV2.Request("POST", "/orgs", JsonBody.Of(("name", "Acme"), ("location", "Jakarta")), embedded.Token);
                 }

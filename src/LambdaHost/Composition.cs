@@ -73,6 +73,7 @@ public static class Composition
 
         services.AddSingleton<IdempotentRequests>();
         services.AddSingleton<BearerAuthentication>();
+        services.AddSingleton(sp => new CorsPolicy(sp.GetRequiredService<ServiceSettings>()));
         services.AddSingleton<HttpApi>();
         services.AddSingleton<SqsConsumer>();
         services.AddSingleton<ScheduledSweep>();

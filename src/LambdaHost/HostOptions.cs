@@ -1,5 +1,4 @@
 using CleanCqrs.Infrastructure.Configuration;
-using CleanCqrs.LambdaHost.Local;
 
 namespace CleanCqrs.LambdaHost;
 
@@ -15,12 +14,43 @@ public enum HostCommand
 /// <summary><c>[--urls URL] [--data-dir DIR] [rebuild-projections | provision]</c>, parsed.</summary>
 public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirectory)
 {
+    /// <summary>Where local mode listens unless <c>--urls</c> says otherwise.</summary>
+    public static readonly Uri DefaultUrl = new("http://127.0.0.1:5080");
+
     public const string Usage =
-        "Usage: LambdaHost [--urls URL] [--data-dir DIR] [rebuild-projections | provision]\n" +
-        "  (no command)          local mode: the HTTP API on --urls (default http://127.0.0.1:5080)\n" +
-        "  rebuild-projections   replay the event store into fresh read models\n" +
-        "  provision             create the configured store's tables\n" +
-        "  --data-dir DIR        data directory (default ./.data, or CLEANCQRS_DATA_DIR)";
+        """
+        Usage: LambdaHost [--urls URL] [--data-dir DIR] [rebuild-projections | provision]
+
+          (no command)          local mode: the HTTP API, the in-process broker and the outbox sweeper
+          rebuild-projections   replay the event store into fresh read models, with progress
+          provision             create the configured store's DynamoDB tables (idempotent)
+          --urls URL            where local mode listens (default http://127.0.0.1:5080; an IP address or localhost)
+          --data-dir DIR        data directory: SQLite files, key files, dev mailbox (default ./.data, or CLEANCQRS_DATA_DIR)
+          -h, --help            this text
+
+        Environment (read once at start; a malformed value stops the start naming it):
+          CLEANCQRS_STORE       sqlite (default) | dynamodb
+          CLEANCQRS_BROKER      inproc (default) | sns
+          CLEANCQRS_SECURITY    local (default, key files in the data directory) | kms
+          CLEANCQRS_DELIVERY    mailbox (default, DIR/outbox.jsonl) | aws (SMS via SNS, e-mail via SMTP)
+          CLEANCQRS_DATA_DIR    data directory (--data-dir wins)
+          TOKEN_ISSUER          iss of issued tokens (default cleancqrs)
+          TOKEN_LIFETIME        token lifetime, seconds or hh:mm:ss (default 86400)
+          OTP_TTL               OTP validity, seconds or hh:mm:ss (default 300)
+          MAX_RECEIVE_COUNT     deliveries before a message goes to the dead-letter queue (default 5)
+          CORS_ALLOWED_ORIGINS  browser origins allowed to call the API, comma-separated, or * (default: none)
+          EVENTS_TABLE, READ_MODELS_TABLE
+                                DynamoDB tables (default cleancqrs-events, cleancqrs-read-models)
+          EVENTS_TOPIC_ARN      SNS FIFO topic (with CLEANCQRS_BROKER=sns or CLEANCQRS_DELIVERY=aws)
+          JWT_KMS_KEY_ID, OTP_KMS_KEY_ID
+                                KMS keys (with CLEANCQRS_SECURITY=kms)
+          SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
+                                OTP e-mail (with CLEANCQRS_DELIVERY=aws)
+          AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SNS, AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL
+                                AWS SDK region and endpoint overrides (local servers)
+          AWS_LAMBDA_RUNTIME_API
+                                set by Lambda: the binary is the custom runtime's bootstrap, not this command line
+        """;
 
     /// <summary>Throws <see cref="SettingsException"/> naming the bad argument.</summary>
     public static HostOptions Parse(IReadOnlyList<string> args)
@@ -50,7 +80,7 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
 
                     break;
                 case "-h" or "--help" or "help":
-                    return new HostOptions(HostCommand.Help, LocalHttpServer.DefaultUrl, null);
+                    return new HostOptions(HostCommand.Help, DefaultUrl, null);
                 case "rebuild-projections" or "provision" when !commandSeen:
                     command = name == "provision" ? HostCommand.Provision : HostCommand.RebuildProjections;
                     commandSeen = true;
@@ -60,7 +90,7 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
             }
         }
 
-        return new HostOptions(command, url ?? LocalHttpServer.DefaultUrl, dataDirectory);
+        return new HostOptions(command, url ?? DefaultUrl, dataDirectory);
     }
 
     /// <summary>The settings from the environment, with <c>--data-dir</c> winning over <c>CLEANCQRS_DATA_DIR</c>.</summary>
@@ -80,7 +110,12 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
         if (!Uri.TryCreate(first, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
             || url.AbsolutePath != "/" || !string.IsNullOrEmpty(url.Query))
         {
-            throw new SettingsException("--urls", $"must be an http://host:port address such as {LocalHttpServer.DefaultUrl}, not '{raw}'");
+            throw new SettingsException("--urls", $"must be an http://host:port address such as {DefaultUrl}, not '{raw}'");
+        }
+
+        if (url.Host != "localhost" && !System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out _))
+        {
+            throw new SettingsException("--urls", $"must name an IP address or localhost (such as {DefaultUrl} or http://0.0.0.0:5080), not '{url.Host}'");
         }
 
         return url;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Runtime.InteropServices;
 using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Projections;
@@ -92,6 +91,19 @@ public static class Program
                 return await ProvisionAsync(settings, environment, output, error, cancellationToken);
         }
 
+        try
+        {
+            var source = options.DataDirectory is not null ? "--data-dir"
+                : !string.IsNullOrEmpty(environment(ServiceSettings.DataDirectorySetting)) ? ServiceSettings.DataDirectorySetting
+                : "the data directory (default ./.data)";
+            DataDirectory.Prepare(settings.DataDirectory, source);
+        }
+        catch (SettingsException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitUsage;
+        }
+
         ServiceProvider provider;
         try
         {
@@ -178,6 +190,14 @@ public static class Program
     private static async Task<int> ServeAsync(
         IServiceProvider provider, Uri url, ServiceSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (!LocalServerFeature.IsSupported)
+        {
+            await error.WriteLineAsync(
+                "This build is the Lambda bootstrap, without the local HTTP server; run local mode with 'dotnet run --project src/LambdaHost' " +
+                "or publish with -p:LocalServerInAot=true.");
+            return ExitUsage;
+        }
+
         var baseUrl = url.GetLeftPart(UriPartial.Authority);
         await output.WriteLineAsync($"CleanCqrs local mode on {baseUrl} (data in {Path.GetFullPath(settings.DataDirectory)}). Ctrl-C stops it.");
         await output.WriteLineAsync("Try:");
@@ -187,7 +207,7 @@ public static class Program
         {
             await LocalMode.RunAsync(provider, url, cancellationToken);
         }
-        catch (HttpListenerException ex)
+        catch (IOException ex)
         {
             await error.WriteLineAsync($"Cannot listen on {baseUrl}: {ex.Message}");
             return ExitFailure;

@@ -38,6 +38,7 @@ public sealed class HostOptionsTests
     [TestCase("--urls", "https://127.0.0.1:5080")]
     [TestCase("--urls", "127.0.0.1:5080")]
     [TestCase("--urls", "http://127.0.0.1:5080/api")]
+    [TestCase("--urls", "http://api.example.com:5080")]
     [TestCase("--bogus")]
     [TestCase("provision", "provision")]
     [TestCase("deploy")]

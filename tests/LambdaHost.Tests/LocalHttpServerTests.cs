@@ -121,30 +121,16 @@ public sealed class LocalHttpServerTests
         await _running;
 
         Assert.ThrowsAsync<HttpRequestException>(async () => await _client.GetAsync("/.well-known/jwks.json"));
-        using var again = new LocalHttpServer(_server.Url, _host.Function, _host.Services.GetRequiredService<ILogger<LocalHttpServer>>());
+        using var again = new LocalHttpServer(_server.Url, _host.Function, _host.Services.GetRequiredService<ILoggerFactory>());
         Assert.DoesNotThrow(again.Start);
     }
 
-    /// <summary>Asks the OS for a free loopback port, then binds it (retrying if another process took it in between).</summary>
-    internal static LocalHttpServer StartOnFreePort(TestHost host)
+    /// <summary>Binds port 0 on loopback: the OS picks a free port, and <see cref="LocalHttpServer.Url"/> names it.</summary>
+    internal static LocalHttpServer StartOnFreePort(TestHost host, LocalServerLimits? limits = null)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var server = new LocalHttpServer(
-                new Uri($"http://127.0.0.1:{port}"), host.Function, host.Services.GetRequiredService<ILogger<LocalHttpServer>>());
-            try
-            {
-                server.Start();
-                return server;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                server.Dispose();
-            }
-        }
+        var server = new LocalHttpServer(
+            new Uri("http://127.0.0.1:0"), host.Function, host.Services.GetRequiredService<ILoggerFactory>(), limits: limits);
+        server.Start();
+        return server;
     }
 }

@@ -53,6 +53,7 @@ public sealed record ServiceSettings
     public const string SmsBudgetSetting = "SMS_BUDGET_PER_HOUR";
     public const string EmailBudgetSetting = "EMAIL_BUDGET_PER_HOUR";
     public const string OtpCountriesSetting = "OTP_COUNTRIES";
+    public const string CorsAllowedOriginsSetting = "CORS_ALLOWED_ORIGINS";
 
     public string DataDirectory { get; init; } = "./.data";
 
@@ -91,6 +92,12 @@ public sealed record ServiceSettings
     /// <summary>Regions SMS may go to (<c>OTP_COUNTRIES</c>, comma-separated ISO 3166-1 alpha-2; default the 14 of SPEC section 1).</summary>
     public IReadOnlySet<string> OtpCountries { get; init; } = new HashSet<string>(Countries.All, StringComparer.Ordinal);
 
+    /// <summary>
+    /// <c>CORS_ALLOWED_ORIGINS</c>: browser origins (<c>scheme://host[:port]</c>, lower-case) allowed to
+    /// call the API, or just <c>*</c>; empty (the default) sends no CORS headers at all (SPEC 5.4).
+    /// </summary>
+    public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
+
     public static ServiceSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= Environment.GetEnvironmentVariable;
@@ -110,7 +117,34 @@ public sealed record ServiceSettings
             SmsBudgetPerHour = ParsePositiveInt(read, SmsBudgetSetting, defaults.SmsBudgetPerHour),
             EmailBudgetPerHour = ParsePositiveInt(read, EmailBudgetSetting, defaults.EmailBudgetPerHour),
             OtpCountries = ParseRegions(read, OtpCountriesSetting, defaults.OtpCountries),
+            CorsAllowedOrigins = ParseOrigins(read(CorsAllowedOriginsSetting)),
         };
+    }
+
+    /// <summary><c>*</c> alone, or comma-separated <c>http(s)://host[:port]</c> origins without path, query or user.</summary>
+    public static IReadOnlyList<string> ParseOrigins(string? raw)
+    {
+        var entries = (raw ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 1 && entries[0] == "*")
+        {
+            return ["*"];
+        }
+
+        var origins = new List<string>(entries.Length);
+        foreach (var entry in entries)
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || uri.UserInfo.Length > 0 || uri.PathAndQuery != "/" || uri.Fragment.Length > 0)
+            {
+                throw new SettingsException(
+                    CorsAllowedOriginsSetting,
+                    $"must be * or a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only), not '{raw}'");
+            }
+
+            origins.Add(uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant());
+        }
+
+        return origins.Distinct(StringComparer.Ordinal).ToArray();
     }
 
     private static T ParseEnum<T>(Func<string, string?> read, string name, T fallback, params (string Text, T Value)[] options)

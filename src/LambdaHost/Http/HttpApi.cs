@@ -11,7 +11,8 @@ namespace CleanCqrs.LambdaHost.Http;
 /// (404, 405) and body size and type (413, 415) here; then, in the pipeline, authentication (401)
 /// and authorisation (403), input the edge could not bind and validation (400), then state.
 /// </summary>
-public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, IdempotentRequests idempotency, ILogger<HttpApi> logger)
+public sealed class HttpApi(
+    IMediator mediator, BearerAuthentication bearer, IdempotentRequests idempotency, CorsPolicy cors, ILogger<HttpApi> logger)
 {
     public const string RequestIdHeader = "X-Request-Id";
     public const string CorrelationIdHeader = "X-Correlation-Id";
@@ -25,7 +26,7 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, Ide
         {
             using (RequestContext.Begin(correlationId))
             {
-                response = await DispatchAsync(request, cancellationToken);
+                response = cors.Preflight(request) ?? await DispatchAsync(request, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -40,9 +41,9 @@ public sealed class HttpApi(IMediator mediator, BearerAuthentication bearer, Ide
         }
 
         // HEAD: whatever GET would answer, refusals included, without the body (SPEC 5.1).
-        return (request.Method == "HEAD" ? response.WithoutBody() : response)
+        return cors.Apply(request, (request.Method == "HEAD" ? response.WithoutBody() : response)
             .WithHeader(RequestIdHeader, request.RequestId)
-            .WithHeader(CorrelationIdHeader, correlationId);
+            .WithHeader(CorrelationIdHeader, correlationId));
     }
 
     private async ValueTask<HttpResponseData> DispatchAsync(HttpRequestData request, CancellationToken cancellationToken)

@@ -21,7 +21,11 @@ public static class LocalMode
     /// after <paramref name="cancellationToken"/> is cancelled. Commits left pending by an earlier
     /// process (it died between append and publish) are published before the server takes requests.
     /// </summary>
-    public static async Task RunAsync(IServiceProvider services, Uri url, CancellationToken cancellationToken)
+    public static Task RunAsync(IServiceProvider services, Uri url, CancellationToken cancellationToken) =>
+        RunAsync(services, url, null, cancellationToken);
+
+    /// <inheritdoc cref="RunAsync(IServiceProvider, Uri, CancellationToken)"/>
+    public static async Task RunAsync(IServiceProvider services, Uri url, LocalServerLimits? limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
         var settings = services.GetRequiredService<ServiceSettings>();
@@ -35,8 +39,9 @@ public static class LocalMode
             logger.LogInformation("Start-up sweep: {Published} pending commits published, {Failed} failed", recovered.Published, recovered.Failed);
         }
 
-        using var server = new LocalHttpServer(url, function, logger, services.GetService<TimeProvider>());
-        server.Start();
+        await using var server = new LocalHttpServer(
+            url, function, services.GetRequiredService<ILoggerFactory>(), services.GetService<TimeProvider>(), limits);
+        await server.StartAsync(cancellationToken);
 
         var pump = services.GetService<BrokerPump>();
         if (pump is not null && await services.GetRequiredService<InProcBroker>().ReleaseInFlightAsync(cancellationToken) is > 0 and var orphans)

@@ -350,6 +350,7 @@ public sealed partial class TemplateTests
         SmtpSettings.HostSetting, SmtpSettings.PortSetting, SmtpSettings.SecuritySetting,
         SmtpSettings.UsernameSetting, SmtpSettings.PasswordParameterSetting, SmtpSettings.FromSetting,
         ObservabilitySettings.NamespaceSetting,
+        ServiceSettings.CorsAllowedOriginsSetting,
     ];
 
     /// <summary>Read by the code but provided by Lambda (region, credentials) or meant only for local servers and local mode.</summary>

@@ -256,7 +256,7 @@ public sealed class ServiceHarness : IAsyncDisposable
                 await Task.Delay(20);
             }
 
-            if (_localMode.IsFaulted && _localMode.Exception!.InnerException is HttpListenerException && attempt < 3)
+            if (_localMode.IsFaulted && _localMode.Exception!.InnerException is IOException && attempt < 3)
             {
                 // The free port was taken in between: try another.
                 continue;

@@ -70,7 +70,7 @@ public sealed class LocalService : IAsyncDisposable
                 await WaitUntilServingAsync(http, running);
                 return new LocalService(services, url, stopping, running, http);
             }
-            catch (HttpListenerException) when (attempt < 5)
+            catch (IOException) when (attempt < 5)
             {
                 // The port was taken between finding it free and binding it: another one.
                 http.Dispose();
