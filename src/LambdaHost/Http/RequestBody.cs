@@ -144,7 +144,7 @@ public static class RequestBody
             // or in a name (where reading it later would throw). Either is the client's 400.
             if (json.Span.IndexOf("\\u"u8) >= 0 && FindLoneSurrogate(root, null) is { } where)
             {
-                problem = Problems.Invalid(where, "must be valid Unicode text");
+                problem = ValidationError.For(where, "must be valid Unicode text");
                 return false;
             }
 
@@ -250,7 +250,7 @@ public static class RequestBody
                     }
                     catch (InvalidOperationException)
                     {
-                        return field ?? Problems.BodyField;
+                        return field ?? ValidationError.BodyField;
                     }
 
                     if (FindLoneSurrogate(property.Value, field ?? name) is { } found)
@@ -278,7 +278,7 @@ public static class RequestBody
                 }
                 catch (InvalidOperationException)
                 {
-                    return field ?? Problems.BodyField;
+                    return field ?? ValidationError.BodyField;
                 }
 
             default:

@@ -53,12 +53,12 @@ public sealed class InMemoryEffectClaimsTests : EffectClaimsContract
 /// <summary>A fresh <c>guards.db</c> per test.</summary>
 internal sealed class SqliteGuards
 {
-    private TempDirectory? directory;
+    private TemporaryDataDirectory? directory;
     private SqliteGuardsDatabase? database;
 
     public SqliteGuardsDatabase Open()
     {
-        directory = new TempDirectory();
+        directory = new TemporaryDataDirectory();
         database = SqliteGuardsDatabase.In(directory.Path);
         return database;
     }

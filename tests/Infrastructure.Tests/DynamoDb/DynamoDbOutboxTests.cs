@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using CleanCqrs.Application.Common.EventSourcing;
+using CleanCqrs.Application.Common.Metrics;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Outbox;
 using CleanCqrs.Domain.Orgs;
@@ -100,7 +101,7 @@ public sealed class DynamoDbOutboxTests
         var published = new List<(string Stream, long Version)>();
         var publisher = new RecordingPublisher(published);
         var clock = new FakeTimeProvider(window.AddDays(2));
-        var sweep = new SweepOutboxHandler(store, new OutboxRelay(store, publisher, NullLogger<OutboxRelay>.Instance), clock);
+        var sweep = new SweepOutboxHandler(store, new OutboxRelay(store, publisher, NullLogger<OutboxRelay>.Instance, NullMetrics.Instance), clock, NullMetrics.Instance);
         var result = await sweep.Handle(new SweepOutbox(TimeSpan.FromDays(1)), CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(new SweepResult(4, 0)));

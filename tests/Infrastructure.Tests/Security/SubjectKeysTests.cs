@@ -29,7 +29,7 @@ public sealed class SubjectKeysTests
     [Test]
     public async Task Locally_the_key_is_a_file_of_32_random_bytes_that_later_processes_reuse()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TemporaryDataDirectory();
         var first = await new KeyedSubjectIds(SubjectKeys.FromFile(directory.Path)).SubjectOfAsync(Alice, CancellationToken.None);
         var again = await new KeyedSubjectIds(SubjectKeys.FromFile(directory.Path)).SubjectOfAsync(Alice, CancellationToken.None);
 
@@ -41,7 +41,7 @@ public sealed class SubjectKeysTests
             Assert.That(File.GetUnixFileMode(file), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         }
 
-        using var other = new TempDirectory();
+        using var other = new TemporaryDataDirectory();
         Assert.That(await new KeyedSubjectIds(SubjectKeys.FromFile(other.Path)).SubjectOfAsync(Alice, CancellationToken.None), Is.Not.EqualTo(first),
             "another server key, other subjects");
     }
