@@ -39,14 +39,29 @@ public sealed record HostOptions(HostCommand Command, Uri Url, string? DataDirec
           OTP_TTL               OTP validity, seconds or hh:mm:ss (default 300)
           MAX_RECEIVE_COUNT     deliveries before a message goes to the dead-letter queue (default 5)
           CORS_ALLOWED_ORIGINS  browser origins allowed to call the API, comma-separated, or * (default: none)
-          EVENTS_TABLE, READ_MODELS_TABLE
-                                DynamoDB tables (default cleancqrs-events, cleancqrs-read-models)
+          OTP_ADDRESS_LIMIT_PER_HOUR
+                                accepted POST /otp per source address per rolling hour (default 60)
+          SMS_BUDGET_PER_HOUR, EMAIL_BUDGET_PER_HOUR
+                                OTPs the whole deployment may send per rolling hour (default 500, 2000)
+          OTP_COUNTRIES         regions SMS may go to, comma-separated (default the 14 of the SPEC)
+          EVENTS_TABLE, READ_MODELS_TABLE, GUARDS_TABLE
+                                DynamoDB tables (default cleancqrs-events, cleancqrs-read-models, cleancqrs-guards)
+          OUTBOX_SHARDS         partitions of the DynamoDB outbox index, 1-64 (default 16)
           EVENTS_TOPIC_ARN      SNS FIFO topic (with CLEANCQRS_BROKER=sns or CLEANCQRS_DELIVERY=aws)
           JWT_KMS_KEY_ID, OTP_KMS_KEY_ID
                                 KMS keys (with CLEANCQRS_SECURITY=kms)
-          SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
+          SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USERNAME, SMTP_FROM
                                 OTP e-mail (with CLEANCQRS_DELIVERY=aws)
-          AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SNS, AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL
+          SMTP_PASSWORD_PARAMETER
+                                SSM SecureString holding the SMTP password, read once at start (AWS)
+          SMTP_PASSWORD         the SMTP password itself, for a local relay only
+          METRICS_NAMESPACE, SERVICE_NAME
+                                CloudWatch namespace and service name of metrics and logs (default CleanCqrs, the function name)
+          AWS_LAMBDA_LOG_LEVEL, LOG_LEVEL
+                                lowest level logged, TRACE..FATAL (default INFO; LOG_LEVEL in local mode)
+          DEAD_LETTER_QUEUE_URL the SQS dead-letter queue, for dead-letters with CLEANCQRS_BROKER=sns
+          AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SNS, AWS_ENDPOINT_URL_KMS,
+          AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL
                                 AWS SDK region and endpoint overrides (local servers)
           AWS_LAMBDA_RUNTIME_API
                                 set by Lambda: the binary is the custom runtime's bootstrap, not this command line

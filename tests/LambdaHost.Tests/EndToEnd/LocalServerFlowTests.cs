@@ -113,7 +113,7 @@ public sealed class LocalServerFlowTests(StoreUnderTest store)
         var version = await Api.CreateOrgAsync(token, """{"name":"Closing Co","location":"Hanoi"}""");
         var head = await Api.SendAsync(HttpMethod.Head, $"/orgs/{id}?minVersion={version}");
         Assert.That(head.Status, Is.AnyOf(200, 202), head.ToString());
-        Assert.That(head.Body, Is.Empty);
+        Assert.That(head.Body, Is.Null.Or.Empty);
         await Api.WaitForOrgAsync(id, version);
 
         var closed = await Api.SendAsync(HttpMethod.Delete, $"/orgs/{id}", null, token, ("If-Match", "\"1\""));

@@ -20,23 +20,6 @@ public sealed class ApiContractViolationException(string message) : Exception(me
 /// </summary>
 public sealed class ApiContract
 {
-    /// <summary>
-    /// MERGE SHIM, to be deleted by the lead once the SPEC section 5 branches are merged: operations the
-    /// document describes (SPEC 5.1 closing and history, HEAD wherever GET is; 5.4 CORS preflight) whose
-    /// routes other branches add in parallel. Until then the function answers them 404 or 405, which is
-    /// accepted for these operations only. After the merge this list must be empty (delete it and its uses).
-    /// </summary>
-    public static readonly IReadOnlySet<string> AwaitingSection5Routes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "OPTIONS /otp",
-        "OPTIONS /otp/verify",
-        "OPTIONS /authenticate",
-        "OPTIONS /orgs",
-        "OPTIONS /orgs/{id}",
-        "OPTIONS /orgs/{id}/history",
-        "OPTIONS /.well-known/jwks.json",
-    };
-
     /// <summary>Headers of the transport, not of the API: no operation declares them.</summary>
     private static readonly HashSet<string> TransportHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -140,7 +123,7 @@ public sealed class ApiContract
         var template = Template(request.Path);
         if (template is null)
         {
-            ExpectRefusal(response, [404], violations, "a path the document does not have");
+            ExpectRefusal(method, response, [404], violations, "a path the document does not have");
             return violations;
         }
 
@@ -148,7 +131,7 @@ public sealed class ApiContract
         var operation = (pathItem.Operations ?? []).FirstOrDefault(o => MethodName(o.Key) == method).Value;
         if (operation is null)
         {
-            ExpectRefusal(response, [405], violations, $"a method {template} does not have");
+            ExpectRefusal(method, response, [405], violations, $"a method {template} does not have");
             if (response.Status == 405 && response.Header("Allow") is null)
             {
                 violations.Add("405 without an Allow header");
@@ -163,12 +146,6 @@ public sealed class ApiContract
             ?? operation.Responses?.GetValueOrDefault("default");
         if (documented is null)
         {
-            if (AwaitingSection5Routes.Contains($"{method} {template}"))
-            {
-                ExpectRefusal(response, [404, 405], violations, $"{method} {template}, not routed before the SPEC 5 merge");
-                return violations;
-            }
-
             violations.Add($"status {key} is not documented for {method} {template} (documented: {string.Join(", ", operation.Responses?.Keys.AsEnumerable() ?? [])})");
             return violations;
         }
@@ -246,7 +223,7 @@ public sealed class ApiContract
 
     internal static void CountUnchecked(string reason) => UncheckedReasons.AddOrUpdate(reason, 1, (_, count) => count + 1);
 
-    private void ExpectRefusal(ApiResponse response, int[] statuses, List<string> violations, string what)
+    private void ExpectRefusal(string method, ApiResponse response, int[] statuses, List<string> violations, string what)
     {
         if (!statuses.Contains(response.Status))
         {
@@ -257,6 +234,17 @@ public sealed class ApiContract
         if (response.MediaType != "application/problem+json")
         {
             violations.Add($"a {response.Status} must be application/problem+json, not '{response.MediaType}'");
+            return;
+        }
+
+        if (method == "HEAD")
+        {
+            // SPEC 5.1: HEAD answers as GET would, refusals included, without the body.
+            if (response.Body is { Length: > 0 })
+            {
+                violations.Add("a HEAD response has a body");
+            }
+
             return;
         }
 

@@ -1,50 +1,8 @@
-using System.Collections.Frozen;
 using System.Text;
 using CleanCqrs.Domain.Common;
 using PhoneNumbers;
 
 namespace CleanCqrs.Domain.Otps;
-
-/// <summary>Who asks for an OTP: a worker (phone, SMS) or an org (e-mail).</summary>
-public static class OtpRoles
-{
-    public const string Worker = "worker";
-    public const string Org = "org";
-
-    public static bool TryNormalize(string? raw, out string role)
-    {
-        role = raw?.Trim().ToLowerInvariant() switch
-        {
-            Worker => Worker,
-            Org => Org,
-            _ => string.Empty,
-        };
-        return role.Length > 0;
-    }
-
-    public static string ChannelOf(string role) => role == Worker ? OtpChannels.Sms : OtpChannels.Email;
-}
-
-public static class OtpChannels
-{
-    public const string Sms = "sms";
-    public const string Email = "email";
-}
-
-/// <summary>The countries the service operates in (ISO 3166-1 alpha-2).</summary>
-public static class Countries
-{
-    public static readonly IReadOnlyList<string> All =
-        ["ID", "PH", "VN", "SG", "MY", "TH", "KH", "LA", "MM", "BN", "JP", "TW", "KR", "HK"];
-
-    private static readonly FrozenSet<string> Supported = All.ToFrozenSet(StringComparer.Ordinal);
-
-    public static bool TryNormalize(string? raw, out string country)
-    {
-        country = raw?.Trim().ToUpperInvariant() ?? string.Empty;
-        return Supported.Contains(country);
-    }
-}
 
 /// <summary>
 /// The normalised primary contact that an OTP stream belongs to: an E.164 phone number for workers,
@@ -176,79 +134,5 @@ public sealed record Primary
         }
 
         return true;
-    }
-}
-
-/// <summary>An OTP's id: 128 random bits as 32 lower-case hex digits.</summary>
-public static class OtpIds
-{
-    public const int Length = 32;
-
-    public static bool TryNormalize(string? raw, out string otpId)
-    {
-        otpId = string.Empty;
-        if (raw is null || raw.Length != Length)
-        {
-            return false;
-        }
-
-        foreach (var c in raw)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        otpId = raw.ToLowerInvariant();
-        return true;
-    }
-
-    public static string FromBytes(ReadOnlySpan<byte> random128Bits) =>
-        random128Bits.Length == 16
-            ? Convert.ToHexStringLower(random128Bits)
-            : throw new ArgumentException("An OTP id is 16 bytes.", nameof(random128Bits));
-}
-
-/// <summary>The shape of a code a user types: exactly six ASCII digits.</summary>
-public static class OtpCodes
-{
-    public const int Length = 6;
-
-    public static bool IsWellFormed(string? code) => code is { Length: Length } && code.All(char.IsAsciiDigit);
-}
-
-/// <summary>Who an OTP is for: the normalised primary, the role and the country it was asked with.</summary>
-public sealed record OtpContact(Primary Primary, string Role, string Country)
-{
-    public string Channel => OtpRoles.ChannelOf(Role);
-
-    /// <summary>Normalises the three fields, or returns the field-keyed errors of the invalid ones.</summary>
-    public static Result<OtpContact> Create(string? primary, string? role, string? country)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!OtpRoles.TryNormalize(role, out var normalizedRole))
-        {
-            errors["role"] = [role is null ? "is required" : "must be 'worker' or 'org'"];
-        }
-
-        if (!Countries.TryNormalize(country, out var normalizedCountry))
-        {
-            errors["country"] = [country is null ? "is required" : "must be one of " + string.Join(", ", Countries.All)];
-        }
-
-        Primary? normalizedPrimary = null;
-        if (errors.Count == 0 && !Primary.TryCreate(primary, normalizedRole, normalizedCountry, out normalizedPrimary, out var primaryError))
-        {
-            errors["primary"] = [primaryError!];
-        }
-        else if (errors.Count > 0 && string.IsNullOrWhiteSpace(primary))
-        {
-            errors["primary"] = [primary is null ? "is required" : "must not be empty"];
-        }
-
-        return errors.Count > 0
-            ? new ValidationError(errors)
-            : new OtpContact(normalizedPrimary!, normalizedRole, normalizedCountry);
     }
 }
