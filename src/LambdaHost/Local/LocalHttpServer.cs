@@ -7,6 +7,7 @@ using System.Text.Unicode;
 using CleanCqrs.LambdaHost.Http;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Lambda.Events;
+using CleanCqrs.LambdaHost.Logging;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -170,6 +171,9 @@ public sealed class LocalHttpServer : IDisposable, IAsyncDisposable
         var requestId = NewRequestId();
         var request = context.Request;
         int status;
+        // The function writes the access line of every request it answers (route template, status,
+        // duration); the server writes one only for what it answered itself, so no request is logged twice.
+        var answeredHere = true;
         try
         {
             var (body, refusal) = await ReadBodyAsync(context);
@@ -182,6 +186,7 @@ public sealed class LocalHttpServer : IDisposable, IAsyncDisposable
             }
             else
             {
+                answeredHere = false;
                 var now = _clock.GetUtcNow();
                 var @event = ToHttpApiEvent(context, body!, requestId, now);
                 using var timeout = new CancellationTokenSource(_limits.FunctionTimeout, _clock);
@@ -212,9 +217,13 @@ public sealed class LocalHttpServer : IDisposable, IAsyncDisposable
             }
         }
 
-        _logger.LogInformation(
-            "{Method} {Path} -> {Status} in {ElapsedMs:0.0} ms (request {RequestId})",
-            request.Method, request.Path.Value, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, requestId);
+        if (answeredHere)
+        {
+            _logger.LogInformation(
+                "HTTP {Method} {Route} {Status} in {DurationMs:0.0} ms, refused by the local server (request {RequestId})",
+                request.Method, AccessLog.RouteTemplate(request.Method, request.Path.Value ?? "/"), status,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, requestId);
+        }
     }
 
     private static bool ClientWentAway(HttpContext context, Exception ex) =>

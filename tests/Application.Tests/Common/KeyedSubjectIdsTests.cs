@@ -64,4 +64,23 @@ public sealed class KeyedSubjectIdsTests
 
         Assert.That(fetches, Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task Prefetch_obtains_the_key_before_the_first_sign_in_and_only_once()
+    {
+        var fetches = 0;
+        var subjects = new KeyedSubjectIds(_ =>
+        {
+            Interlocked.Increment(ref fetches);
+            return ValueTask.FromResult(KeyA);
+        });
+
+        subjects.Prefetch();
+        Assert.That(fetches, Is.EqualTo(1), "init starts the fetch");
+
+        await subjects.SubjectOfAsync(PrimaryOf("0812-3456-7890"), CancellationToken.None);
+        await subjects.SubjectOfAsync(PrimaryOf("0812-3456-7891"), CancellationToken.None);
+
+        Assert.That(fetches, Is.EqualTo(1), "sign-ins use the key init obtained");
+    }
 }

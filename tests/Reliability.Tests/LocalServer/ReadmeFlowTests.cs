@@ -44,7 +44,7 @@ public sealed class ReadmeFlowTests
                     .And.Contain("The whole flow worked."), $"run {run}:\n{output}");
             }
 
-            Assert.That(service.Output, Does.Match(@"POST /orgs -> 201 in [0-9.]+ ms"), "the local log shows method, path and status");
+            Assert.That(service.Output, Does.Match(@"HTTP POST /orgs 201 in [0-9.]+ ms"), "the local log shows method, path and status");
             AssertPrivate(dataDir);
         }
         finally

@@ -26,6 +26,12 @@ public sealed class KeyedSubjectIds(Func<CancellationToken, ValueTask<byte[]>> k
         return Format(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(MessagePrefix + primary.Value)));
     }
 
+    /// <summary>
+    /// Starts obtaining the subject key without waiting for it, so the process's init (not its first
+    /// sign-in) pays for the one KMS call; a failed start is tried again by the next request.
+    /// </summary>
+    public void Prefetch() => _ = KeyAsync();
+
     /// <summary>RFC 9562 version 8: 122 bits of the MAC, then the version (8) and the variant (10).</summary>
     public static string Format(ReadOnlySpan<byte> mac)
     {

@@ -32,7 +32,10 @@ public static class KmsSecurityServiceCollectionExtensions
             () => sp.GetRequiredService<IAmazonKeyManagementService>().DetermineServiceOperationEndpoint(
                 new Amazon.KeyManagementService.Model.SignRequest { KeyId = settings.JwtKeyId }),
             resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable)));
-        services.AddSingleton<ISubjectIds>(sp => new KeyedSubjectIds(SubjectKeys.DerivedFrom(sp.GetRequiredService<IOtpSecret>())));
+        services.AddSingleton(sp => new KeyedSubjectIds(SubjectKeys.DerivedFrom(sp.GetRequiredService<IOtpSecret>())));
+        services.AddSingleton<ISubjectIds>(sp => sp.GetRequiredService<KeyedSubjectIds>());
+        // Decision 0020: the subject key's one GenerateMac runs during init, not in the first sign-in.
+        services.AddSingleton<IStartupWarmup>(sp => new SubjectKeyWarmup(sp.GetRequiredService<KeyedSubjectIds>()));
         return services.AddTokenService();
     }
 }
