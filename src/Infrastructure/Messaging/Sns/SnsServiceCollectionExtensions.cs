@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CleanCqrs.Infrastructure.Messaging.Sns;
 
-public static class SnsRegistration
+public static class SnsServiceCollectionExtensions
 {
     /// <summary>Registers the <see cref="SnsClient"/> and the SNS <see cref="ICommitPublisher"/> for <paramref name="settings"/>.</summary>
     public static IServiceCollection AddSnsBroker(this IServiceCollection services, SnsSettings settings)

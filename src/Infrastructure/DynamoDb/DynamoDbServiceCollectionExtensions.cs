@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanCqrs.Infrastructure.DynamoDb;
 
-public static class DynamoDbRegistration
+public static class DynamoDbServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the DynamoDB event store and read-model stores on the tables <paramref name="names"/>,

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleanCqrs.Infrastructure.Delivery.Sms;
 
-public static class AwsOtpDeliveryRegistration
+public static class AwsDeliveryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers OTP delivery for AWS: SMS through SNS, e-mail through SMTP, routed by channel. With
@@ -22,13 +22,13 @@ public static class AwsOtpDeliveryRegistration
         ArgumentNullException.ThrowIfNull(smtp);
         services.AddSnsClient(sns);
         services.AddSingleton(smtp);
-        services.AddSingleton(sp => new SnsSmsSender(sp.GetRequiredService<SnsClient>(), SnsRegistration.LoggerOf<SnsSmsSender>(sp)));
+        services.AddSingleton(sp => new SnsSmsSender(sp.GetRequiredService<SnsClient>(), SnsServiceCollectionExtensions.LoggerOf<SnsSmsSender>(sp)));
         if (smtp.PasswordParameter is { } parameter)
         {
             var read = environment ?? Environment.GetEnvironmentVariable;
             services.TryAddSingleton(_ => SsmSmtpPassword.CreateClient(read));
             services.AddSingleton(sp => new SsmSmtpPassword(
-                sp.GetRequiredService<IAmazonSimpleSystemsManagement>(), parameter, SnsRegistration.LoggerOf<SsmSmtpPassword>(sp)));
+                sp.GetRequiredService<IAmazonSimpleSystemsManagement>(), parameter, SnsServiceCollectionExtensions.LoggerOf<SsmSmtpPassword>(sp)));
             services.AddSingleton<ISmtpPasswordSource>(sp => sp.GetRequiredService<SsmSmtpPassword>());
             services.AddSingleton<IStartupWarmup>(sp => sp.GetRequiredService<SsmSmtpPassword>());
         }
@@ -38,7 +38,7 @@ public static class AwsOtpDeliveryRegistration
         }
 
         services.AddSingleton(sp => new SmtpEmailSender(
-            sp.GetRequiredService<SmtpSettings>(), SnsRegistration.LoggerOf<SmtpEmailSender>(sp), sp.GetRequiredService<ISmtpPasswordSource>()));
+            sp.GetRequiredService<SmtpSettings>(), SnsServiceCollectionExtensions.LoggerOf<SmtpEmailSender>(sp), sp.GetRequiredService<ISmtpPasswordSource>()));
         services.AddSingleton<IOtpSender>(sp => new ChannelOtpSender(
             sp.GetRequiredService<SnsSmsSender>(),
             sp.GetRequiredService<SmtpEmailSender>()));
