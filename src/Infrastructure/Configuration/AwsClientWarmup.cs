@@ -11,12 +11,12 @@ namespace CleanCqrs.Infrastructure.Configuration;
 /// </summary>
 public sealed class AwsClientWarmup(Action prepare, bool resolveCredentials) : IStartupWarmup
 {
-    private Task? warming;
+    private Task? _warming;
 
     /// <summary>Completes when the warm-up has run (for tests); null before <see cref="Warm"/>.</summary>
-    public Task? Completion => warming;
+    public Task? Completion => _warming;
 
-    public void Warm() => warming ??= Task.Run(() =>
+    public void Warm() => _warming ??= Task.Run(() =>
     {
         try
         {

@@ -18,17 +18,17 @@ public sealed class DevMailboxSender : IOtpSender
     // One gate per file, shared by every sender in the process, so lines never interleave.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
-    private readonly string directory;
-    private readonly TimeProvider clock;
-    private readonly SemaphoreSlim gate;
+    private readonly string _directory;
+    private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _gate;
 
     public DevMailboxSender(string dataDirectory, TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        directory = Path.GetFullPath(dataDirectory);
-        MailboxPath = Path.Combine(directory, FileName);
-        this.clock = clock;
-        gate = Gates.GetOrAdd(MailboxPath, _ => new SemaphoreSlim(1, 1));
+        _directory = Path.GetFullPath(dataDirectory);
+        MailboxPath = Path.Combine(_directory, FileName);
+        _clock = clock;
+        _gate = Gates.GetOrAdd(MailboxPath, _ => new SemaphoreSlim(1, 1));
     }
 
     public string MailboxPath { get; }
@@ -40,15 +40,15 @@ public sealed class DevMailboxSender : IOtpSender
             message.To,
             message.OtpId,
             message.Code,
-            clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         var bytes = JsonSerializer.SerializeToUtf8Bytes(line, MailboxJsonContext.Lines.MailboxLine);
         Array.Resize(ref bytes, bytes.Length + 1);
         bytes[^1] = (byte)'\n';
 
-        await gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
-            Directory.CreateDirectory(directory);
+            Directory.CreateDirectory(_directory);
             // Opened per line so the file can be deleted or truncated while the host runs.
             await using var stream = new FileStream(
                 MailboxPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: true);
@@ -57,7 +57,7 @@ public sealed class DevMailboxSender : IOtpSender
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 }

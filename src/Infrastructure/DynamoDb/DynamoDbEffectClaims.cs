@@ -10,15 +10,15 @@ public sealed class DynamoDbEffectClaims : IEffectClaims
 {
     private const string KeepUntil = "keep";
 
-    private readonly IAmazonDynamoDB client;
-    private readonly string table;
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
 
     public DynamoDbEffectClaims(IAmazonDynamoDB client, DynamoDbTableNames tables)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tables);
-        this.client = client;
-        table = tables.Guards;
+        _client = client;
+        _table = tables.Guards;
     }
 
     public async ValueTask<bool> TryClaimAsync(
@@ -28,10 +28,10 @@ public sealed class DynamoDbEffectClaims : IEffectClaims
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         try
         {
-            await client.PutItemAsync(
+            await _client.PutItemAsync(
                 new PutItemRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     Item = new()
                     {
                         [GuardsTable.Pk] = new AttributeValue { S = PkOf(effect, eventId) },
@@ -52,10 +52,10 @@ public sealed class DynamoDbEffectClaims : IEffectClaims
     }
 
     public async ValueTask ReleaseAsync(string effect, string eventId, CancellationToken cancellationToken) =>
-        await client.DeleteItemAsync(
+        await _client.DeleteItemAsync(
             new DeleteItemRequest
             {
-                TableName = table,
+                TableName = _table,
                 Key = new() { [GuardsTable.Pk] = new AttributeValue { S = PkOf(effect, eventId) } },
             },
             cancellationToken);

@@ -40,16 +40,16 @@ public sealed class DynamoDbEventStore : IEventStore
     /// <summary>Commits read from the table at once by the sweeper; it rarely has any to read.</summary>
     private const int CommitReadsInParallel = 16;
 
-    private readonly IAmazonDynamoDB client;
-    private readonly string table;
-    private readonly int? pageSize;
-    private readonly OutboxShards shards;
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
+    private readonly int? _pageSize;
+    private readonly OutboxShards _shards;
 
     /// <summary>Where the next sweep looks beyond the configured shards (see <see cref="OutboxShards.MaxCount"/>).</summary>
-    private int probe = Random.Shared.Next();
+    private int _probe = Random.Shared.Next();
 
     /// <summary>Cleared for this process when DynamoDB says the table has no legacy index (new tables, drained upgrades).</summary>
-    private volatile bool legacyIndexMayExist = true;
+    private volatile bool _legacyIndexMayExist = true;
 
     public DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbTableNames tables)
         : this(client, tables, OutboxShards.Default)
@@ -66,19 +66,19 @@ public sealed class DynamoDbEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tables);
-        this.client = client;
-        table = tables.Events;
-        this.pageSize = pageSize;
-        this.shards = shards ?? OutboxShards.Default;
+        _client = client;
+        _table = tables.Events;
+        _pageSize = pageSize;
+        _shards = shards ?? OutboxShards.Default;
     }
 
     public async ValueTask<LoadedStream<TState>> LoadAsync<TState>(string streamId, CancellationToken cancellationToken)
         where TState : class, IAggregateState<TState>
     {
-        var response = await client.QueryAsync(
+        var response = await _client.QueryAsync(
             new QueryRequest
             {
-                TableName = table,
+                TableName = _table,
                 KeyConditionExpression = "#stream = :stream",
                 ExpressionAttributeNames = Names("#stream", "#version", "#snapshotType", "#snapshot"),
                 ExpressionAttributeValues = new() { [":stream"] = Str(streamId) },
@@ -105,13 +105,13 @@ public sealed class DynamoDbEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         commit.ThrowIfNotContiguous();
-        var item = ToItem(commit, shards.KeyOf(commit.StreamId));
+        var item = ToItem(commit, _shards.KeyOf(commit.StreamId));
         try
         {
-            await client.PutItemAsync(
+            await _client.PutItemAsync(
                 new PutItemRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     Item = item,
                     ConditionExpression = "attribute_not_exists(#stream)",
                     ExpressionAttributeNames = Names("#stream"),
@@ -135,10 +135,10 @@ public sealed class DynamoDbEventStore : IEventStore
         if (after > 0)
         {
             // The event after `after` may sit inside a commit that starts earlier: find that commit first.
-            var holding = await client.QueryAsync(
+            var holding = await _client.QueryAsync(
                 new QueryRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     KeyConditionExpression = "#stream = :stream AND #seq <= :next",
                     ExpressionAttributeNames = Names("#stream", "#seq", "#version", "#events"),
                     ExpressionAttributeValues = new() { [":stream"] = Str(streamId), [":next"] = Num(after + 1) },
@@ -163,18 +163,18 @@ public sealed class DynamoDbEventStore : IEventStore
 
         var request = new QueryRequest
         {
-            TableName = table,
+            TableName = _table,
             KeyConditionExpression = "#stream = :stream AND #seq >= :from",
             ExpressionAttributeNames = Names("#stream", "#seq", "#version", "#events"),
             ExpressionAttributeValues = new() { [":stream"] = Str(streamId), [":from"] = Num(fromSeq) },
             ProjectionExpression = "#stream, #seq, #version, #events",
             ScanIndexForward = true,
             ConsistentRead = true,
-            Limit = pageSize,
+            Limit = _pageSize,
         };
         do
         {
-            var page = await client.QueryAsync(request, cancellationToken);
+            var page = await _client.QueryAsync(request, cancellationToken);
             foreach (var item in page.Items ?? [])
             {
                 foreach (var stored in ToEvents(item))
@@ -194,17 +194,17 @@ public sealed class DynamoDbEventStore : IEventStore
         // stream once without remembering the ones already seen.
         var request = new ScanRequest
         {
-            TableName = table,
+            TableName = _table,
             FilterExpression = "#seq = :first",
             ExpressionAttributeNames = Names("#seq", "#stream"),
             ExpressionAttributeValues = new() { [":first"] = Num(1) },
             ProjectionExpression = "#stream",
             ConsistentRead = true,
-            Limit = pageSize,
+            Limit = _pageSize,
         };
         do
         {
-            var page = await client.ScanAsync(request, cancellationToken);
+            var page = await _client.ScanAsync(request, cancellationToken);
             foreach (var item in page.Items ?? [])
             {
                 yield return item[StreamId].S;
@@ -228,7 +228,7 @@ public sealed class DynamoDbEventStore : IEventStore
         var backlogs = ShardsToSweep()
             .Select(shard => ReadBacklogAsync(OutboxIndex, "#pendingShard", OutboxShards.Key(shard), before, max, cancellationToken))
             .ToList();
-        if (legacyIndexMayExist)
+        if (_legacyIndexMayExist)
         {
             backlogs.Add(ReadLegacyBacklogAsync(before, max, cancellationToken));
         }
@@ -251,15 +251,15 @@ public sealed class DynamoDbEventStore : IEventStore
     /// <summary>Every configured shard, and one beyond them in rotation, where a larger setting may have left commits.</summary>
     private IEnumerable<int> ShardsToSweep()
     {
-        for (var shard = 0; shard < shards.Count; shard++)
+        for (var shard = 0; shard < _shards.Count; shard++)
         {
             yield return shard;
         }
 
-        if (shards.Count < OutboxShards.MaxCount)
+        if (_shards.Count < OutboxShards.MaxCount)
         {
-            var beyond = (uint)Interlocked.Increment(ref probe) % (uint)(OutboxShards.MaxCount - shards.Count);
-            yield return shards.Count + (int)beyond;
+            var beyond = (uint)Interlocked.Increment(ref _probe) % (uint)(OutboxShards.MaxCount - _shards.Count);
+            yield return _shards.Count + (int)beyond;
         }
     }
 
@@ -269,7 +269,7 @@ public sealed class DynamoDbEventStore : IEventStore
         var entries = new List<BacklogEntry>();
         var request = new QueryRequest
         {
-            TableName = table,
+            TableName = _table,
             IndexName = index,
             KeyConditionExpression = $"{partitionName} = :partition AND #pendingSince < :before",
             ExpressionAttributeNames = Names(partitionName, "#pendingSince"),
@@ -278,8 +278,8 @@ public sealed class DynamoDbEventStore : IEventStore
         };
         while (entries.Count < max)
         {
-            request.Limit = Math.Min(max - entries.Count, pageSize ?? int.MaxValue);
-            var page = await client.QueryAsync(request, cancellationToken);
+            request.Limit = Math.Min(max - entries.Count, _pageSize ?? int.MaxValue);
+            var page = await _client.QueryAsync(request, cancellationToken);
             foreach (var item in page.Items ?? [])
             {
                 // The keys-only index holds the table's keys and its own; the legacy index holds the whole commit.
@@ -308,7 +308,7 @@ public sealed class DynamoDbEventStore : IEventStore
             && ex.Message.Contains("specified index", StringComparison.OrdinalIgnoreCase))
         {
             // A table created by this build, or an upgraded one whose legacy index was removed once drained.
-            legacyIndexMayExist = false;
+            _legacyIndexMayExist = false;
             return [];
         }
     }
@@ -319,10 +319,10 @@ public sealed class DynamoDbEventStore : IEventStore
     /// </summary>
     private async Task<Commit?> ReadPendingCommitAsync(BacklogEntry entry, CancellationToken cancellationToken)
     {
-        var response = await client.GetItemAsync(
+        var response = await _client.GetItemAsync(
             new GetItemRequest
             {
-                TableName = table,
+                TableName = _table,
                 Key = new() { [StreamId] = Str(entry.StreamId), [Seq] = Num(entry.Seq) },
                 ConsistentRead = true,
             },
@@ -345,10 +345,10 @@ public sealed class DynamoDbEventStore : IEventStore
             return;
         }
 
-        var found = await client.QueryAsync(
+        var found = await _client.QueryAsync(
             new QueryRequest
             {
-                TableName = table,
+                TableName = _table,
                 KeyConditionExpression = "#stream = :stream AND #seq <= :version",
                 ExpressionAttributeNames = Names("#stream", "#seq", "#version"),
                 ExpressionAttributeValues = new() { [":stream"] = Str(streamId), [":version"] = Num(version) },
@@ -368,10 +368,10 @@ public sealed class DynamoDbEventStore : IEventStore
     {
         try
         {
-            await client.UpdateItemAsync(
+            await _client.UpdateItemAsync(
                 new UpdateItemRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     Key = new() { [StreamId] = Str(streamId), [Seq] = Num(seq) },
                     // The legacy marker goes too: a commit stored before the shards leaves the old index.
                     UpdateExpression = "REMOVE #pendingShard, #pendingSince, #legacyPending",
@@ -391,10 +391,10 @@ public sealed class DynamoDbEventStore : IEventStore
 
     private async ValueTask<bool> IsStoredAsync(Commit commit, CancellationToken cancellationToken)
     {
-        var existing = await client.GetItemAsync(
+        var existing = await _client.GetItemAsync(
             new GetItemRequest
             {
-                TableName = table,
+                TableName = _table,
                 Key = new() { [StreamId] = Str(commit.StreamId), [Seq] = Num(commit.ExpectedVersion + 1) },
                 ProjectionExpression = "#events",
                 ExpressionAttributeNames = Names("#events"),

@@ -25,15 +25,15 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
     private const string RetryAfter = "ra";
     private const int MaxAttempts = 10;
 
-    private readonly IAmazonDynamoDB client;
-    private readonly string table;
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
 
     public DynamoDbIdempotencyStore(IAmazonDynamoDB client, DynamoDbTableNames tables)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tables);
-        this.client = client;
-        table = tables.Guards;
+        _client = client;
+        _table = tables.Guards;
     }
 
     public async ValueTask<IdempotencyClaim> TryClaimAsync(
@@ -46,10 +46,10 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
             var leaseUntil = now + lease;
             try
             {
-                await client.PutItemAsync(
+                await _client.PutItemAsync(
                     new PutItemRequest
                     {
-                        TableName = table,
+                        TableName = _table,
                         Item = new()
                         {
                             [GuardsTable.Pk] = S(PkOf(key)),
@@ -72,8 +72,8 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
             }
             catch (ConditionalCheckFailedException)
             {
-                var existing = await client.GetItemAsync(
-                    new GetItemRequest { TableName = table, Key = KeyOf(key), ConsistentRead = true }, cancellationToken);
+                var existing = await _client.GetItemAsync(
+                    new GetItemRequest { TableName = _table, Key = KeyOf(key), ConsistentRead = true }, cancellationToken);
                 if (Live(existing.Item, now) is { } record)
                 {
                     return new IdempotencyClaim(null, record);
@@ -121,10 +121,10 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
         Optional(RetryAfter, "ra", response.RetryAfter is null ? null : S(response.RetryAfter));
         try
         {
-            await client.UpdateItemAsync(
+            await _client.UpdateItemAsync(
                 new UpdateItemRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     Key = KeyOf(key),
                     UpdateExpression = "SET " + string.Join(", ", sets),
                     ConditionExpression = "#claim = :claim AND attribute_not_exists(#status)",
@@ -143,10 +143,10 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
     {
         try
         {
-            await client.DeleteItemAsync(
+            await _client.DeleteItemAsync(
                 new DeleteItemRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     Key = KeyOf(key),
                     ConditionExpression = "#claim = :claim AND attribute_not_exists(#status)",
                     ExpressionAttributeNames = new() { ["#claim"] = Claim, ["#status"] = Status },

@@ -31,15 +31,15 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
     private const int MaxAttempts = 300;
     private const int SampledShards = 2;
 
-    private readonly IAmazonDynamoDB client;
-    private readonly string table;
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
 
     public DynamoDbRateLimiter(IAmazonDynamoDB client, DynamoDbTableNames tables)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tables);
-        this.client = client;
-        table = tables.Guards;
+        _client = client;
+        _table = tables.Guards;
     }
 
     public async ValueTask<RateDecision> TryAcquireAsync(
@@ -172,10 +172,10 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
         var result = new Dictionary<int, Shard>(candidates.Length);
         if (candidates.Length == 1)
         {
-            var response = await client.GetItemAsync(
+            var response = await _client.GetItemAsync(
                 new GetItemRequest
                 {
-                    TableName = table,
+                    TableName = _table,
                     Key = KeyOf(PkOf(key, candidates[0], shards)),
                     ConsistentRead = true,
                 },
@@ -187,12 +187,12 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
         var byPk = candidates.ToDictionary(c => PkOf(key, c, shards), c => c, StringComparer.Ordinal);
         var request = new Dictionary<string, KeysAndAttributes>
         {
-            [table] = new KeysAndAttributes { Keys = [.. byPk.Keys.Select(KeyOf)], ConsistentRead = true },
+            [_table] = new KeysAndAttributes { Keys = [.. byPk.Keys.Select(KeyOf)], ConsistentRead = true },
         };
         while (request.Count > 0)
         {
-            var response = await client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = request }, cancellationToken);
-            foreach (var item in response.Responses?.GetValueOrDefault(table) ?? [])
+            var response = await _client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = request }, cancellationToken);
+            foreach (var item in response.Responses?.GetValueOrDefault(_table) ?? [])
             {
                 result[byPk[item[GuardsTable.Pk].S]] = Shard.From(item);
             }
@@ -212,7 +212,7 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
     {
         var request = new UpdateItemRequest
         {
-            TableName = table,
+            TableName = _table,
             Key = KeyOf(pk),
             UpdateExpression = "SET #hits = :hits, #ver = :next, #ttl = :ttl",
             ExpressionAttributeNames = new() { ["#hits"] = Hits, ["#ver"] = VersionAttribute, ["#ttl"] = GuardsTable.Ttl },
@@ -236,7 +236,7 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
 
         try
         {
-            await client.UpdateItemAsync(request, cancellationToken);
+            await _client.UpdateItemAsync(request, cancellationToken);
             return true;
         }
         catch (ConditionalCheckFailedException)
@@ -253,10 +253,10 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
             try
             {
                 // Bumping the version makes a writer that read the entry before its removal write again.
-                await client.UpdateItemAsync(
+                await _client.UpdateItemAsync(
                     new UpdateItemRequest
                     {
-                        TableName = table,
+                        TableName = _table,
                         Key = KeyOf(hold[..newline]),
                         UpdateExpression = "DELETE #hits :entry ADD #ver :one",
                         ConditionExpression = "attribute_exists(#pk)",

@@ -23,9 +23,9 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
     private static readonly JsonTypeInfo<TModel> Json = ReadModelSerializer.TypeInfo<TModel>();
     private static readonly string Collection = ReadModelSerializer.Collection<TModel>();
 
-    private readonly IAmazonDynamoDB client;
-    private readonly string table;
-    private readonly int? pageSize;
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
+    private readonly int? _pageSize;
 
     public DynamoDbReadModelStore(IAmazonDynamoDB client, DynamoDbTableNames tables)
         : this(client, tables, pageSize: null)
@@ -37,17 +37,17 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(tables);
-        this.client = client;
-        table = tables.ReadModels;
-        this.pageSize = pageSize;
+        _client = client;
+        _table = tables.ReadModels;
+        _pageSize = pageSize;
     }
 
     public async ValueTask<TModel?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var response = await client.GetItemAsync(
+        var response = await _client.GetItemAsync(
             new GetItemRequest
             {
-                TableName = table,
+                TableName = _table,
                 Key = new() { [Pk] = new AttributeValue { S = Key(Collection, id) } },
                 ProjectionExpression = "#body",
                 ExpressionAttributeNames = new() { ["#body"] = Body },
@@ -69,7 +69,7 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
             [Body] = new() { S = JsonSerializer.Serialize(model, Json) },
         };
         ItemSize.Guard(item, $"The {Collection} read model {model.Id}");
-        var request = new PutItemRequest { TableName = table, Item = item };
+        var request = new PutItemRequest { TableName = _table, Item = item };
         if (expectedVersion == 0)
         {
             request.ConditionExpression = "attribute_not_exists(#pk)";
@@ -87,7 +87,7 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
 
         try
         {
-            await client.PutItemAsync(request, cancellationToken);
+            await _client.PutItemAsync(request, cancellationToken);
             return true;
         }
         catch (ConditionalCheckFailedException)
@@ -100,17 +100,17 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
     {
         var request = new ScanRequest
         {
-            TableName = table,
+            TableName = _table,
             FilterExpression = "begins_with(#pk, :prefix)",
             ProjectionExpression = "#pk",
             ExpressionAttributeNames = new() { ["#pk"] = Pk },
             ExpressionAttributeValues = new() { [":prefix"] = new AttributeValue { S = Key(Collection, string.Empty) } },
             ConsistentRead = true,
-            Limit = pageSize,
+            Limit = _pageSize,
         };
         do
         {
-            var page = await client.ScanAsync(request, cancellationToken);
+            var page = await _client.ScanAsync(request, cancellationToken);
             foreach (var chunk in (page.Items ?? []).Chunk(BatchSize))
             {
                 await DeleteAsync(chunk, cancellationToken);
@@ -126,11 +126,11 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
     {
         var requests = new Dictionary<string, List<WriteRequest>>
         {
-            [table] = keys.Select(key => new WriteRequest { DeleteRequest = new DeleteRequest { Key = key } }).ToList(),
+            [_table] = keys.Select(key => new WriteRequest { DeleteRequest = new DeleteRequest { Key = key } }).ToList(),
         };
         for (var attempt = 1; ; attempt++)
         {
-            var response = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = requests }, cancellationToken);
+            var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = requests }, cancellationToken);
             if (response.UnprocessedItems is not { Count: > 0 } unprocessed || unprocessed.Values.All(r => r.Count == 0))
             {
                 return;
@@ -139,7 +139,7 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
             if (attempt == MaxBatchAttempts)
             {
                 throw new InvalidOperationException(
-                    $"DynamoDB left {unprocessed.Values.Sum(r => r.Count)} deletes from {table} unprocessed after {attempt} attempts.");
+                    $"DynamoDB left {unprocessed.Values.Sum(r => r.Count)} deletes from {_table} unprocessed after {attempt} attempts.");
             }
 
             // Unprocessed items mean throttling: back off before asking again.

@@ -10,10 +10,10 @@ namespace CleanCqrs.Infrastructure.Messaging;
 /// </summary>
 public sealed class BrokerPump(InProcBroker broker, ILogger<BrokerPump>? logger = null) : IAsyncDisposable, IDisposable
 {
-    private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
-    private readonly Lock sync = new();
-    private CancellationTokenSource? stopping;
-    private Task? running;
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly Lock _sync = new();
+    private CancellationTokenSource? _stopping;
+    private Task? _running;
 
     /// <summary>
     /// Delivers until <paramref name="stoppingToken"/> is cancelled, then returns normally (Ctrl-C
@@ -47,7 +47,7 @@ public sealed class BrokerPump(InProcBroker broker, ILogger<BrokerPump>? logger 
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "The broker pump could not deliver; trying again shortly");
+                _logger.LogError(ex, "The broker pump could not deliver; trying again shortly");
                 delivered = 0;
             }
 
@@ -64,17 +64,17 @@ public sealed class BrokerPump(InProcBroker broker, ILogger<BrokerPump>? logger 
         CancellationToken stoppingToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (sync)
+        lock (_sync)
         {
-            if (running is { IsCompleted: false })
+            if (_running is { IsCompleted: false })
             {
                 throw new InvalidOperationException("The broker pump is already running.");
             }
 
-            stopping?.Dispose();
-            stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var token = stopping.Token;
-            running = Task.Run(() => RunAsync(handler, token), CancellationToken.None);
+            _stopping?.Dispose();
+            _stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var token = _stopping.Token;
+            _running = Task.Run(() => RunAsync(handler, token), CancellationToken.None);
         }
     }
 
@@ -82,10 +82,10 @@ public sealed class BrokerPump(InProcBroker broker, ILogger<BrokerPump>? logger 
     public async Task StopAsync()
     {
         Task? task;
-        lock (sync)
+        lock (_sync)
         {
-            stopping?.Cancel();
-            task = running;
+            _stopping?.Cancel();
+            task = _running;
         }
 
         if (task is not null)
@@ -109,10 +109,10 @@ public sealed class BrokerPump(InProcBroker broker, ILogger<BrokerPump>? logger 
 
     private void DisposeStopping()
     {
-        lock (sync)
+        lock (_sync)
         {
-            stopping?.Dispose();
-            stopping = null;
+            _stopping?.Dispose();
+            _stopping = null;
         }
     }
 

@@ -64,9 +64,9 @@ public sealed class InProcBroker : IDisposable
 
     private const string MessageColumns = "seq, message_id, group_id, deduplication_id, body, attributes, sent_at, receive_count";
 
-    private readonly SqliteDatabase database;
-    private readonly ILogger logger;
-    private TaskCompletionSource published = NewSignal();
+    private readonly SqliteDatabase _database;
+    private readonly ILogger _logger;
+    private TaskCompletionSource _published = NewSignal();
 
     public InProcBroker(
         string dataDirectory,
@@ -77,8 +77,8 @@ public sealed class InProcBroker : IDisposable
         Options = options ?? new InProcBrokerOptions();
         Options.Validate();
         Clock = clock ?? TimeProvider.System;
-        this.logger = logger ?? (ILogger)NullLogger.Instance;
-        database = new SqliteDatabase(dataDirectory, Options.FileName);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _database = new SqliteDatabase(dataDirectory, Options.FileName);
     }
 
     public InProcBrokerOptions Options { get; }
@@ -86,7 +86,7 @@ public sealed class InProcBroker : IDisposable
     internal TimeProvider Clock { get; }
 
     /// <summary>Completes at the next publish of this broker instance (for an idle pump to wake up).</summary>
-    internal Task NextPublish => Volatile.Read(ref published).Task;
+    internal Task NextPublish => Volatile.Read(ref _published).Task;
 
     /// <summary>
     /// Accepts <paramref name="messages"/> atomically (all or none); a message whose deduplication id
@@ -109,8 +109,8 @@ public sealed class InProcBroker : IDisposable
             return;
         }
 
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
-        var accepted = await database.WriteAsync(
+        await _database.EnsureSchemaAsync(Schema, cancellationToken);
+        var accepted = await _database.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -173,7 +173,7 @@ public sealed class InProcBroker : IDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
+        await _database.EnsureSchemaAsync(Schema, cancellationToken);
         var batch = await ReceiveAsync(cancellationToken);
         if (batch.Count == 0)
         {
@@ -193,7 +193,7 @@ public sealed class InProcBroker : IDisposable
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "The handler failed a batch of {Count} messages; all of them will be delivered again", batch.Count);
+            _logger.LogWarning(ex, "The handler failed a batch of {Count} messages; all of them will be delivered again", batch.Count);
             failed = batch.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
         }
 
@@ -220,8 +220,8 @@ public sealed class InProcBroker : IDisposable
     /// <summary>Every dead letter, oldest message first.</summary>
     public async ValueTask<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(CancellationToken cancellationToken)
     {
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
-        return await database.ReadAsync<IReadOnlyList<DeadLetter>>(
+        await _database.EnsureSchemaAsync(Schema, cancellationToken);
+        return await _database.ReadAsync<IReadOnlyList<DeadLetter>>(
             async (connection, ct) =>
             {
                 await using var command = Command(
@@ -258,11 +258,11 @@ public sealed class InProcBroker : IDisposable
     public async ValueTask<int> RequeueDeadLettersAsync(IProgress<int>? progress, CancellationToken cancellationToken, int batchSize = 100)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
+        await _database.EnsureSchemaAsync(Schema, cancellationToken);
         var total = 0;
         while (true)
         {
-            var moved = await database.WriteAsync(
+            var moved = await _database.WriteAsync(
                 async (connection, transaction, ct) =>
                 {
                     await using var copy = Command(
@@ -305,8 +305,8 @@ public sealed class InProcBroker : IDisposable
     /// <returns>How many messages were released.</returns>
     public async ValueTask<int> ReleaseInFlightAsync(CancellationToken cancellationToken)
     {
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
-        var released = await database.WriteAsync(
+        await _database.EnsureSchemaAsync(Schema, cancellationToken);
+        var released = await _database.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = Command(
@@ -325,8 +325,8 @@ public sealed class InProcBroker : IDisposable
 
     public async ValueTask<BrokerCounts> CountAsync(CancellationToken cancellationToken)
     {
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
-        return await database.ReadAsync(
+        await _database.EnsureSchemaAsync(Schema, cancellationToken);
+        return await _database.ReadAsync(
             async (connection, ct) =>
             {
                 await using var command = Command(
@@ -345,13 +345,13 @@ public sealed class InProcBroker : IDisposable
             cancellationToken);
     }
 
-    public void Dispose() => database.Dispose();
+    public void Dispose() => _database.Dispose();
 
     private async ValueTask<IReadOnlyList<ReceivedMessage>> ReceiveAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var (batch, deadLettered) = await database.WriteAsync(
+            var (batch, deadLettered) = await _database.WriteAsync(
                 async (connection, transaction, ct) =>
                 {
                     var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -413,7 +413,7 @@ public sealed class InProcBroker : IDisposable
 
     private async ValueTask SettleAsync(
         IReadOnlyList<ReceivedMessage> batch, Func<ReceivedMessage, Outcome> outcomeOf, CancellationToken cancellationToken) =>
-        await database.WriteAsync(
+        await _database.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -424,7 +424,7 @@ public sealed class InProcBroker : IDisposable
                     {
                         if (await DeadLetterAsync(connection, transaction, message, now, ct))
                         {
-                            logger.LogWarning(
+                            _logger.LogWarning(
                                 "Message {MessageId} of group {GroupId} failed its delivery {ReceiveCount} and went to the dead letters",
                                 message.MessageId, message.GroupId, message.ReceiveCount);
                         }
@@ -500,7 +500,7 @@ public sealed class InProcBroker : IDisposable
     }
 
     /// <summary>Wakes every idle pump of this process: there is something to deliver.</summary>
-    private void WakeConsumers() => Interlocked.Exchange(ref published, NewSignal()).TrySetResult();
+    private void WakeConsumers() => Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -12,9 +12,9 @@ public sealed class JwtPublicKey
 {
     public const int MinimumKeySizeInBits = 2048;
 
-    private readonly byte[] modulus;
-    private readonly byte[] exponent;
-    private readonly ConcurrentBag<RSA> verifiers = [];
+    private readonly byte[] _modulus;
+    private readonly byte[] _exponent;
+    private readonly ConcurrentBag<RSA> _verifiers = [];
 
     public JwtPublicKey(RSAParameters parameters)
     {
@@ -23,15 +23,15 @@ public sealed class JwtPublicKey
             throw new ArgumentException("An RSA public key needs a modulus and an exponent.", nameof(parameters));
         }
 
-        modulus = WithoutLeadingZeros(parameters.Modulus);
-        exponent = WithoutLeadingZeros(parameters.Exponent);
-        if (modulus.Length * 8 < MinimumKeySizeInBits)
+        _modulus = WithoutLeadingZeros(parameters.Modulus);
+        _exponent = WithoutLeadingZeros(parameters.Exponent);
+        if (_modulus.Length * 8 < MinimumKeySizeInBits)
         {
             throw new ArgumentException($"Token signing keys must have at least {MinimumKeySizeInBits} bits.", nameof(parameters));
         }
 
-        N = Base64UrlStrict.Encode(modulus);
-        E = Base64UrlStrict.Encode(exponent);
+        N = Base64UrlStrict.Encode(_modulus);
+        E = Base64UrlStrict.Encode(_exponent);
         KeyId = Thumbprint(N, E);
     }
 
@@ -45,10 +45,10 @@ public sealed class JwtPublicKey
     public string E { get; }
 
     /// <summary>Signature length in bytes: the modulus length.</summary>
-    public int SignatureLength => modulus.Length;
+    public int SignatureLength => _modulus.Length;
 
     /// <summary>A copy of the public parameters (modulus and exponent only).</summary>
-    public RSAParameters Parameters => new() { Modulus = (byte[])modulus.Clone(), Exponent = (byte[])exponent.Clone() };
+    public RSAParameters Parameters => new() { Modulus = (byte[])_modulus.Clone(), Exponent = (byte[])_exponent.Clone() };
 
     /// <summary>Whether <paramref name="signature"/> is a valid RS256 signature of <paramref name="data"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
@@ -61,9 +61,9 @@ public sealed class JwtPublicKey
         // RSA objects are not documented as thread-safe, and importing the key costs ~100 µs (more than
         // the verification itself), so each caller borrows an imported instance from a pool; the pool
         // grows to the number of concurrent verifications and no further.
-        if (!verifiers.TryTake(out var rsa))
+        if (!_verifiers.TryTake(out var rsa))
         {
-            rsa = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = exponent });
+            rsa = RSA.Create(new RSAParameters { Modulus = _modulus, Exponent = _exponent });
         }
 
         try
@@ -76,7 +76,7 @@ public sealed class JwtPublicKey
         }
         finally
         {
-            verifiers.Add(rsa);
+            _verifiers.Add(rsa);
         }
     }
 

@@ -24,10 +24,10 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
     public const int MaxVerifiedTokens = 10_000;
 
     // Both depend only on the key, which does not change for the life of this instance.
-    private string? headerSegment;
-    private string? jwksJson;
+    private string? _headerSegment;
+    private string? _jwksJson;
 
-    private readonly ConcurrentDictionary<string, (TokenClaims Claims, DateTimeOffset Expires)> verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (TokenClaims Claims, DateTimeOffset Expires)> _verified = new(StringComparer.Ordinal);
 
     public async ValueTask<IssuedToken> IssueAsync(TokenClaims claims, CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
         ArgumentException.ThrowIfNullOrEmpty(claims.Role, nameof(claims));
         ArgumentException.ThrowIfNullOrEmpty(claims.Country, nameof(claims));
 
-        var header = headerSegment ??= await EncodeHeaderAsync(cancellationToken);
+        var header = _headerSegment ??= await EncodeHeaderAsync(cancellationToken);
         var issuedAt = clock.GetUtcNow().ToUnixTimeSeconds();
         var payload = new JwtPayload(
             options.Issuer, claims.Subject, claims.Role, claims.Country, issuedAt, issuedAt + options.LifetimeSeconds);
@@ -60,14 +60,14 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
             return null;
         }
 
-        if (verified.TryGetValue(token, out var known))
+        if (_verified.TryGetValue(token, out var known))
         {
             if (clock.GetUtcNow() - JwtOptions.ClockSkew <= known.Expires)
             {
                 return known.Claims;
             }
 
-            verified.TryRemove(token, out _);
+            _verified.TryRemove(token, out _);
             return null;
         }
 
@@ -104,26 +104,26 @@ public sealed class JwtTokenService(IJwtSigningKey signingKey, JwtOptions option
         }
 
         var claims = new TokenClaims(payload.Sub!, payload.Role!, payload.Country!);
-        if (verified.Count >= MaxVerifiedTokens)
+        if (_verified.Count >= MaxVerifiedTokens)
         {
             // Bounded: starting over is cheaper than tracking use, and only costs one verification per client.
-            verified.Clear();
+            _verified.Clear();
         }
 
-        verified[token] = (claims, expires);
+        _verified[token] = (claims, expires);
         return claims;
     }
 
     public async ValueTask<string> GetJwksJsonAsync(CancellationToken cancellationToken)
     {
-        if (jwksJson is { } cached)
+        if (_jwksJson is { } cached)
         {
             return cached;
         }
 
         var key = await signingKey.GetPublicKeyAsync(cancellationToken);
         var set = new JsonWebKeySet([new JsonWebKey("RSA", "sig", Algorithm, key.KeyId, key.N, key.E)]);
-        return jwksJson = JsonSerializer.Serialize(set, JwtJsonContext.Default.JsonWebKeySet);
+        return _jwksJson = JsonSerializer.Serialize(set, JwtJsonContext.Default.JsonWebKeySet);
     }
 
     private async ValueTask<string> EncodeHeaderAsync(CancellationToken cancellationToken)

@@ -12,8 +12,8 @@ public sealed class LocalOtpSecret : IOtpSecret
     public const string FileName = "otp-secret.key";
     public const int KeySizeInBytes = 32;
 
-    private readonly Lock gate = new();
-    private byte[]? key;
+    private readonly Lock _gate = new();
+    private byte[]? _key;
 
     public LocalOtpSecret(string dataDirectory)
     {
@@ -28,16 +28,16 @@ public sealed class LocalOtpSecret : IOtpSecret
 
     private byte[] Key()
     {
-        var current = Volatile.Read(ref key);
+        var current = Volatile.Read(ref _key);
         if (current is not null)
         {
             return current;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            key ??= Read();
-            return key;
+            _key ??= Read();
+            return _key;
         }
     }
 

@@ -18,9 +18,9 @@ public sealed class LocalRsaSigningKey : IJwtSigningKey, IDisposable
     public const string FileName = "jwt-signing-key.pem";
     public const int NewKeySizeInBits = 2048;
 
-    private readonly Lock gate = new();
-    private Loaded? loaded;
-    private bool disposed;
+    private readonly Lock _gate = new();
+    private Loaded? _loaded;
+    private bool _disposed;
 
     public LocalRsaSigningKey(string dataDirectory)
     {
@@ -36,36 +36,36 @@ public sealed class LocalRsaSigningKey : IJwtSigningKey, IDisposable
     public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var key = Load();
-        lock (gate)
+        lock (_gate)
         {
             // Serialised because RSA instances are not documented as thread-safe.
-            ObjectDisposedException.ThrowIf(disposed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return ValueTask.FromResult(key.Rsa.SignData(data.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         }
     }
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            disposed = true;
-            loaded?.Rsa.Dispose();
+            _disposed = true;
+            _loaded?.Rsa.Dispose();
         }
     }
 
     private Loaded Load()
     {
-        var current = Volatile.Read(ref loaded);
+        var current = Volatile.Read(ref _loaded);
         if (current is not null)
         {
             return current;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            loaded ??= Read();
-            return loaded;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _loaded ??= Read();
+            return _loaded;
         }
     }
 

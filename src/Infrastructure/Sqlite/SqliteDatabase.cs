@@ -45,11 +45,11 @@ public sealed class SqliteDatabase : IDisposable
 
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly string connectionString;
-    private readonly string pragmas;
-    private readonly SemaphoreSlim writeGate = new(1, 1);
-    private readonly ConcurrentDictionary<string, Once> schemas = new(StringComparer.Ordinal);
-    private readonly Once walMode;
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, Once> _schemas = new(StringComparer.Ordinal);
+    private readonly Once _walMode;
 
     public SqliteDatabase(string dataDirectory, string fileName = EventsFileName, SqliteDurability durability = SqliteDurability.Full)
     {
@@ -57,7 +57,7 @@ public sealed class SqliteDatabase : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         Directory.CreateDirectory(dataDirectory);
         FilePath = Path.GetFullPath(Path.Combine(dataDirectory, fileName));
-        connectionString = new SqliteConnectionStringBuilder
+        _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -65,8 +65,8 @@ public sealed class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds * 3,
         }.ToString();
-        walMode = new Once(EnableWalAsync);
-        pragmas = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(durability == SqliteDurability.Full ? "FULL" : "NORMAL")};";
+        _walMode = new Once(EnableWalAsync);
+        _pragmas = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(durability == SqliteDurability.Full ? "FULL" : "NORMAL")};";
     }
 
     /// <summary>The absolute path of the database file.</summary>
@@ -77,7 +77,7 @@ public sealed class SqliteDatabase : IDisposable
     /// once per process; later calls with the same text return at once.
     /// </summary>
     internal Task EnsureSchemaAsync(string ddl, CancellationToken cancellationToken) =>
-        schemas
+        _schemas
             .GetOrAdd(ddl, text => new Once(async () =>
                 await WriteAsync((connection, transaction, ct) => ExecuteAsync(connection, transaction, text, ct), CancellationToken.None)))
             .RunAsync()
@@ -98,7 +98,7 @@ public sealed class SqliteDatabase : IDisposable
     internal async ValueTask<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {
-        await writeGate.WaitAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await OpenAsync(cancellationToken);
@@ -111,7 +111,7 @@ public sealed class SqliteDatabase : IDisposable
         }
         finally
         {
-            writeGate.Release();
+            _writeGate.Release();
         }
     }
 
@@ -126,18 +126,18 @@ public sealed class SqliteDatabase : IDisposable
 
     private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await walMode.RunAsync().WaitAsync(cancellationToken);
+        await _walMode.RunAsync().WaitAsync(cancellationToken);
         return await OpenRawAsync(cancellationToken);
     }
 
     private async ValueTask<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
             // Per connection, and pooled connections keep them; cheap enough to repeat on every open.
-            await ExecuteAsync(connection, null, pragmas, cancellationToken);
+            await ExecuteAsync(connection, null, _pragmas, cancellationToken);
             return connection;
         }
         catch
@@ -157,12 +157,12 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Closes the pooled connections to the file, so it can be moved or deleted.</summary>
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(connectionString))
+        using (var connection = new SqliteConnection(_connectionString))
         {
             SqliteConnection.ClearPool(connection);
         }
 
-        writeGate.Dispose();
+        _writeGate.Dispose();
     }
 
     /// <summary>
@@ -171,19 +171,19 @@ public sealed class SqliteDatabase : IDisposable
     /// </summary>
     private sealed class Once(Func<Task> action)
     {
-        private readonly Lock sync = new();
-        private Task? task;
+        private readonly Lock _sync = new();
+        private Task? _task;
 
         public Task RunAsync()
         {
-            lock (sync)
+            lock (_sync)
             {
-                if (task is null || task.IsFaulted || task.IsCanceled)
+                if (_task is null || _task.IsFaulted || _task.IsCanceled)
                 {
-                    task = Task.Run(action);
+                    _task = Task.Run(action);
                 }
 
-                return task;
+                return _task;
             }
         }
     }

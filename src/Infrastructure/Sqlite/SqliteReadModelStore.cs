@@ -12,15 +12,15 @@ namespace CleanCqrs.Infrastructure.Sqlite;
 /// </summary>
 public sealed class SqliteReadModelStore<TModel> : IReadModelStore<TModel> where TModel : class, IReadModel
 {
-    private readonly SqliteDatabase database;
-    private readonly JsonTypeInfo<TModel> typeInfo;
-    private readonly string table;
-    private readonly string schema;
+    private readonly SqliteDatabase _database;
+    private readonly JsonTypeInfo<TModel> _typeInfo;
+    private readonly string _table;
+    private readonly string _schema;
 
     public SqliteReadModelStore(SqliteDatabase database)
     {
-        this.database = database;
-        typeInfo = ReadModelSerializer.TypeInfo<TModel>();
+        _database = database;
+        _typeInfo = ReadModelSerializer.TypeInfo<TModel>();
         var collection = ReadModelSerializer.Collection<TModel>();
         // The name goes into SQL text (a table name cannot be a parameter), so it must be a plain identifier.
         if (collection.Length == 0 || !collection.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
@@ -28,9 +28,9 @@ public sealed class SqliteReadModelStore<TModel> : IReadModelStore<TModel> where
             throw new ArgumentException($"'{collection}' is not a usable collection name for {typeof(TModel).Name}.");
         }
 
-        table = $"read_{collection}";
-        schema = $"""
-            CREATE TABLE IF NOT EXISTS {table} (
+        _table = $"read_{collection}";
+        _schema = $"""
+            CREATE TABLE IF NOT EXISTS {_table} (
                 id      TEXT    NOT NULL PRIMARY KEY,
                 version INTEGER NOT NULL,
                 json    TEXT    NOT NULL
@@ -41,17 +41,17 @@ public sealed class SqliteReadModelStore<TModel> : IReadModelStore<TModel> where
     public async ValueTask<TModel?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        await database.EnsureSchemaAsync(schema, cancellationToken);
-        var json = await database.ReadAsync(
+        await _database.EnsureSchemaAsync(_schema, cancellationToken);
+        var json = await _database.ReadAsync(
             async (connection, ct) =>
             {
                 await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT json FROM {table} WHERE id = $id";
+                command.CommandText = $"SELECT json FROM {_table} WHERE id = $id";
                 command.Parameters.AddWithValue("$id", id);
                 return await command.ExecuteScalarAsync(ct) as string;
             },
             cancellationToken);
-        return json is null ? null : JsonSerializer.Deserialize(json, typeInfo);
+        return json is null ? null : JsonSerializer.Deserialize(json, _typeInfo);
     }
 
     public async ValueTask<bool> TryPutAsync(TModel model, long expectedVersion, CancellationToken cancellationToken)
@@ -59,16 +59,16 @@ public sealed class SqliteReadModelStore<TModel> : IReadModelStore<TModel> where
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(model.Id, nameof(model));
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
-        await database.EnsureSchemaAsync(schema, cancellationToken);
-        var json = JsonSerializer.Serialize(model, typeInfo);
-        return await database.WriteAsync(
+        await _database.EnsureSchemaAsync(_schema, cancellationToken);
+        var json = JsonSerializer.Serialize(model, _typeInfo);
+        return await _database.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = expectedVersion == 0
-                    ? $"INSERT INTO {table} (id, version, json) VALUES ($id, $version, $json) ON CONFLICT (id) DO NOTHING"
-                    : $"UPDATE {table} SET version = $version, json = $json WHERE id = $id AND version = $expected";
+                    ? $"INSERT INTO {_table} (id, version, json) VALUES ($id, $version, $json) ON CONFLICT (id) DO NOTHING"
+                    : $"UPDATE {_table} SET version = $version, json = $json WHERE id = $id AND version = $expected";
                 command.Parameters.AddWithValue("$id", model.Id);
                 command.Parameters.AddWithValue("$version", model.Version);
                 command.Parameters.AddWithValue("$json", json);
@@ -80,9 +80,9 @@ public sealed class SqliteReadModelStore<TModel> : IReadModelStore<TModel> where
 
     public async ValueTask ClearAsync(CancellationToken cancellationToken)
     {
-        await database.EnsureSchemaAsync(schema, cancellationToken);
-        await database.WriteAsync(
-            (connection, transaction, ct) => SqliteDatabase.ExecuteAsync(connection, transaction, $"DELETE FROM {table}", ct),
+        await _database.EnsureSchemaAsync(_schema, cancellationToken);
+        await _database.WriteAsync(
+            (connection, transaction, ct) => SqliteDatabase.ExecuteAsync(connection, transaction, $"DELETE FROM {_table}", ct),
             cancellationToken);
     }
 }

@@ -16,8 +16,8 @@ public sealed class KeyedSubjectIds(Func<CancellationToken, ValueTask<byte[]>> k
     /// <summary>Separates these MACs from anything else the same key might ever be used for.</summary>
     public const string MessagePrefix = "cleancqrs-subject:";
 
-    private readonly Lock gate = new();
-    private Task<byte[]>? key;
+    private readonly Lock _gate = new();
+    private Task<byte[]>? _key;
 
     public async ValueTask<string> SubjectOfAsync(Primary primary, CancellationToken cancellationToken)
     {
@@ -45,14 +45,14 @@ public sealed class KeyedSubjectIds(Func<CancellationToken, ValueTask<byte[]>> k
     // One fetch per process; a failed one (KMS unreachable) is tried again by the next request.
     private Task<byte[]> KeyAsync()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (key is null || key.IsFaulted || key.IsCanceled)
+            if (_key is null || _key.IsFaulted || _key.IsCanceled)
             {
-                key = keySource(CancellationToken.None).AsTask();
+                _key = keySource(CancellationToken.None).AsTask();
             }
 
-            return key;
+            return _key;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace CleanCqrs.Infrastructure.Delivery.Smtp;
 /// <param name="password">Where the password comes from; <see cref="SmtpSettings.Password"/> when null.</param>
 public sealed class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSender> logger, ISmtpPasswordSource? password = null) : IOtpSender
 {
-    private readonly ISmtpPasswordSource passwordSource = password ?? new ConfiguredSmtpPassword(settings.Password);
+    private readonly ISmtpPasswordSource _passwordSource = password ?? new ConfiguredSmtpPassword(settings.Password);
 
     public const string Subject = "Your CleanCqrs code";
 
@@ -27,7 +27,7 @@ public sealed class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSend
         await smtp.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.Security), cancellationToken);
         if (settings.Username is not null)
         {
-            var secret = await passwordSource.GetAsync(cancellationToken);
+            var secret = await _passwordSource.GetAsync(cancellationToken);
             await smtp.AuthenticateAsync(settings.Username, secret ?? string.Empty, cancellationToken);
         }
 

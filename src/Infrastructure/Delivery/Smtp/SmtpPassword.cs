@@ -30,8 +30,8 @@ public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string p
     /// <summary>Per attempt: SSM answers in milliseconds, and a stalled read must not eat the invocation.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Lock gate = new();
-    private Task<string>? read;
+    private readonly Lock _gate = new();
+    private Task<string>? _read;
 
     public string ParameterName { get; } = parameterName;
 
@@ -56,15 +56,15 @@ public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string p
 
     private Task<string> Read()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (read is null || read.IsFaulted || read.IsCanceled)
+            if (_read is null || _read.IsFaulted || _read.IsCanceled)
             {
                 // Shared by every waiter, so no one caller's token may cancel it.
-                read = Task.Run(FetchAsync, CancellationToken.None);
+                _read = Task.Run(FetchAsync, CancellationToken.None);
             }
 
-            return read;
+            return _read;
         }
     }
 

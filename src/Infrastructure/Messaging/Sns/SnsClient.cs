@@ -27,13 +27,13 @@ public sealed class SnsClient : IDisposable
     private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
     private const string TraceHeaderName = "X-Amzn-Trace-Id";
 
-    private readonly HttpClient http;
-    private readonly Uri endpoint;
-    private readonly RegionEndpoint region;
-    private readonly SnsRetryPolicy retry;
-    private readonly ILogger logger;
-    private readonly SemaphoreSlim credentialsGate = new(1, 1);
-    private AWSCredentials? credentials;
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly RegionEndpoint _region;
+    private readonly SnsRetryPolicy _retry;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _credentialsGate = new(1, 1);
+    private AWSCredentials? _credentials;
 
     /// <param name="settings">Region, endpoint, attempts and per-attempt timeout.</param>
     /// <param name="credentials">Signing credentials; the SDK's default chain (environment, profile, container, instance) when null.</param>
@@ -41,15 +41,15 @@ public sealed class SnsClient : IDisposable
     public SnsClient(SnsSettings settings, AWSCredentials? credentials = null, SnsRetryPolicy? retry = null, ILogger<SnsClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        endpoint = settings.Endpoint;
-        region = RegionEndpoint.GetBySystemName(settings.Region);
-        this.credentials = credentials;
-        this.retry = retry ?? SnsRetryPolicy.Default with { MaxAttempts = settings.MaxAttempts };
-        this.logger = logger ?? NullLogger<SnsClient>.Instance;
+        _endpoint = settings.Endpoint;
+        _region = RegionEndpoint.GetBySystemName(settings.Region);
+        _credentials = credentials;
+        _retry = retry ?? SnsRetryPolicy.Default with { MaxAttempts = settings.MaxAttempts };
+        _logger = logger ?? NullLogger<SnsClient>.Instance;
 
         // One client for the process: pooled connections are reused across invocations, and the
         // lifetime bound lets DNS changes of the endpoint be picked up.
-        http = new HttpClient(new SocketsHttpHandler
+        _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
@@ -136,8 +136,8 @@ public sealed class SnsClient : IDisposable
 
     public void Dispose()
     {
-        http.Dispose();
-        credentialsGate.Dispose();
+        _http.Dispose();
+        _credentialsGate.Dispose();
     }
 
     /// <summary>Splits entries, keeping their order, into calls within the entry and payload limits.</summary>
@@ -178,7 +178,7 @@ public sealed class SnsClient : IDisposable
             try
             {
                 using var request = await SignedRequestAsync(body, cancellationToken);
-                using var response = await http.SendAsync(request, cancellationToken);
+                using var response = await _http.SendAsync(request, cancellationToken);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
@@ -193,36 +193,36 @@ public sealed class SnsClient : IDisposable
             }
             catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                failure = new SnsException(query.Action, "Timeout", $"no response within {http.Timeout}", null, null, isRetryable: true, ex);
+                failure = new SnsException(query.Action, "Timeout", $"no response within {_http.Timeout}", null, null, isRetryable: true, ex);
             }
 
-            if (!failure.IsRetryable || attempt >= retry.MaxAttempts)
+            if (!failure.IsRetryable || attempt >= _retry.MaxAttempts)
             {
                 throw failure;
             }
 
-            var wait = retry.BackoffAfter(attempt);
-            logger.LogWarning(
+            var wait = _retry.BackoffAfter(attempt);
+            _logger.LogWarning(
                 "SNS {Action} attempt {Attempt} of {MaxAttempts} failed with {Code}; retrying in {DelayMs} ms",
                 query.Action,
                 attempt,
-                retry.MaxAttempts,
+                _retry.MaxAttempts,
                 failure.Code,
                 (int)wait.TotalMilliseconds);
-            await retry.Delay(wait, cancellationToken);
+            await _retry.Delay(wait, cancellationToken);
         }
     }
 
     private async Task<HttpRequestMessage> SignedRequestAsync(byte[] body, CancellationToken cancellationToken)
     {
-        var toSign = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = endpoint, Content = body };
+        var toSign = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = _endpoint, Content = body };
         toSign.Headers["Content-Type"] = FormContentType;
         var signed = await AWSSigV4Signer.SignAsync(
             toSign,
-            new AWSSigV4Parameters { Credentials = await CredentialsAsync(), Region = region, Service = SigningService },
+            new AWSSigV4Parameters { Credentials = await CredentialsAsync(), Region = _region, Service = SigningService },
             cancellationToken);
 
-        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(FormContentType);
         if (TraceHeader() is { } trace)
         {
@@ -250,20 +250,20 @@ public sealed class SnsClient : IDisposable
 
     private async ValueTask<AWSCredentials> CredentialsAsync()
     {
-        if (credentials is { } known)
+        if (_credentials is { } known)
         {
             return known;
         }
 
-        await credentialsGate.WaitAsync();
+        await _credentialsGate.WaitAsync();
         try
         {
             // The chain's result refreshes itself (container/instance roles), so it is resolved once.
-            return credentials ??= await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null);
+            return _credentials ??= await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null);
         }
         finally
         {
-            credentialsGate.Release();
+            _credentialsGate.Release();
         }
     }
 }

@@ -8,7 +8,7 @@ internal sealed class SnsQuery
 {
     public const string ApiVersion = "2010-03-31";
 
-    private readonly List<KeyValuePair<string, string>> fields = [];
+    private readonly List<KeyValuePair<string, string>> _fields = [];
 
     public SnsQuery(string action)
     {
@@ -19,13 +19,13 @@ internal sealed class SnsQuery
 
     public string Action { get; }
 
-    public IReadOnlyList<KeyValuePair<string, string>> Fields => fields;
+    public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
 
     public SnsQuery Add(string name, string? value)
     {
         if (value is not null)
         {
-            fields.Add(new(name, value));
+            _fields.Add(new(name, value));
         }
 
         return this;
@@ -48,7 +48,7 @@ internal sealed class SnsQuery
     public byte[] ToFormBody()
     {
         var body = new StringBuilder();
-        foreach (var (name, value) in fields)
+        foreach (var (name, value) in _fields)
         {
             if (body.Length > 0)
             {

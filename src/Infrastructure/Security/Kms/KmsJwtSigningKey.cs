@@ -23,9 +23,9 @@ public sealed class KmsJwtSigningKey : IJwtSigningKey
     public static readonly IReadOnlyList<string> AcceptedKeySpecs =
         [KeySpec.RSA_2048.Value, KeySpec.RSA_3072.Value, KeySpec.RSA_4096.Value];
 
-    private readonly IAmazonKeyManagementService kms;
-    private readonly Lock gate = new();
-    private Task<ResolvedKey>? resolved;
+    private readonly IAmazonKeyManagementService _kms;
+    private readonly Lock _gate = new();
+    private Task<ResolvedKey>? _resolved;
 
     /// <param name="kms">The process's KMS client (not owned: it is not disposed here).</param>
     /// <param name="keyId">Key id, key ARN, alias name or alias ARN (<c>JWT_KMS_KEY_ID</c>).</param>
@@ -33,7 +33,7 @@ public sealed class KmsJwtSigningKey : IJwtSigningKey
     {
         ArgumentNullException.ThrowIfNull(kms);
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
-        this.kms = kms;
+        _kms = kms;
         KeyId = keyId;
     }
 
@@ -47,7 +47,7 @@ public sealed class KmsJwtSigningKey : IJwtSigningKey
     {
         var key = await ResolveAsync(cancellationToken);
         using var digest = new MemoryStream(SHA256.HashData(data.Span), writable: false);
-        var response = await kms.SignAsync(
+        var response = await _kms.SignAsync(
             new SignRequest
             {
                 KeyId = key.KeyArn,
@@ -66,23 +66,23 @@ public sealed class KmsJwtSigningKey : IJwtSigningKey
 
     private ValueTask<ResolvedKey> ResolveAsync(CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref resolved);
+        var current = Volatile.Read(ref _resolved);
         if (current is { IsCompletedSuccessfully: true })
         {
             return ValueTask.FromResult(current.Result);
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            if (resolved is null || resolved.IsFaulted || resolved.IsCanceled)
+            if (_resolved is null || _resolved.IsFaulted || _resolved.IsCanceled)
             {
                 // Shared by every caller until it completes, so it must not be cancelled by any one of
                 // them; each caller still stops waiting on its own token. Task.Run keeps the SDK's
                 // synchronous start (credential lookup) outside the lock.
-                resolved = Task.Run(FetchAsync, CancellationToken.None);
+                _resolved = Task.Run(FetchAsync, CancellationToken.None);
             }
 
-            current = resolved;
+            current = _resolved;
         }
 
         return new ValueTask<ResolvedKey>(current.WaitAsync(cancellationToken));
@@ -90,7 +90,7 @@ public sealed class KmsJwtSigningKey : IJwtSigningKey
 
     private async Task<ResolvedKey> FetchAsync()
     {
-        var response = await kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = KeyId }, CancellationToken.None);
+        var response = await _kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = KeyId }, CancellationToken.None);
 
         var keySpec = response.KeySpec?.Value;
         if (keySpec is null || !AcceptedKeySpecs.Contains(keySpec))

@@ -16,7 +16,7 @@ public sealed class KmsOtpSecret : IOtpSecret
     /// <summary>KMS <c>GenerateMac</c> accepts messages of 1 to 4096 bytes.</summary>
     public const int MaxMessageLength = 4096;
 
-    private readonly IAmazonKeyManagementService kms;
+    private readonly IAmazonKeyManagementService _kms;
 
     /// <param name="kms">The process's KMS client (not owned: it is not disposed here).</param>
     /// <param name="keyId">Key id, key ARN, alias name or alias ARN (<c>OTP_KMS_KEY_ID</c>).</param>
@@ -24,7 +24,7 @@ public sealed class KmsOtpSecret : IOtpSecret
     {
         ArgumentNullException.ThrowIfNull(kms);
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
-        this.kms = kms;
+        _kms = kms;
         KeyId = keyId;
     }
 
@@ -40,7 +40,7 @@ public sealed class KmsOtpSecret : IOtpSecret
         }
 
         using var body = new MemoryStream(message.ToArray(), writable: false);
-        var response = await kms.GenerateMacAsync(
+        var response = await _kms.GenerateMacAsync(
             new GenerateMacRequest { KeyId = KeyId, MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256, Message = body },
             cancellationToken);
 
