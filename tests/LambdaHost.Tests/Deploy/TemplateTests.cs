@@ -569,7 +569,8 @@ public sealed partial class TemplateTests
 
     /// <summary>The SDK operations called on <paramref name="receiver"/> in one adapter file, e.g. <c>client.PutItemAsync(</c>.</summary>
     private static HashSet<string> SdkCalls(string file, string receiver) =>
-        [.. Regex.Matches(RepositoryFiles.Read(file), $@"\b{receiver}\.(\w+)Async\(").Select(m => m.Groups[1].Value)];
+        // The receiver is a field (_client) or a primary-constructor parameter (client).
+        [.. Regex.Matches(RepositoryFiles.Read(file), $@"(?<!\w)_?{receiver}\.(\w+)Async\(").Select(m => m.Groups[1].Value)];
 
     private static HashSet<string> SnsQueryActions() =>
         [.. SnsQuery().Matches(RepositoryFiles.Read("src/Infrastructure/Messaging/Sns/SnsClient.cs")).Select(m => m.Groups[1].Value)];
