@@ -6,7 +6,7 @@ namespace CleanCqrs.LambdaHost.Http;
 /// The result of matching a request line: the endpoint (and the <c>{id}</c> of its path), or the
 /// methods the path does allow (405), or nothing at that path (404).
 /// </summary>
-public readonly record struct RouteMatch(Endpoint? Endpoint, string? Id, IReadOnlyList<string>? AllowedMethods)
+public readonly record struct RouteMatch(Endpoint? Endpoint, string? Id, IReadOnlyList<string>? AllowedMethods, string? Template = null)
 {
     public bool IsNotFound => Endpoint is null && AllowedMethods is null;
 }
@@ -42,11 +42,11 @@ public static class Routes
             {
                 if (endpoint.Method == served)
                 {
-                    return new RouteMatch(endpoint, id, null);
+                    return new RouteMatch(endpoint, id, null, template.Template);
                 }
             }
 
-            return new RouteMatch(null, null, template.AllowedMethods);
+            return new RouteMatch(null, null, template.AllowedMethods, template.Template);
         }
 
         return default;
@@ -55,6 +55,8 @@ public static class Routes
     private sealed class PathTemplate(string template, Endpoint[] endpoints)
     {
         private readonly string[] _segments = template.Split('/')[1..];
+
+        public string Template { get; } = template;
 
         public Endpoint[] Endpoints { get; } = endpoints;
 

@@ -33,51 +33,6 @@ public sealed class AccessLog(ILogger<AccessLog> logger)
             request.RequestId);
     }
 
-    /// <summary>
-    /// The route table's template for <paramref name="path"/> (<c>/orgs/{id}</c>), preferring the row
-    /// of the same method; <see cref="Unmatched"/> when no template fits.
-    /// </summary>
-    public static string RouteTemplate(string method, string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string? anyMethod = null;
-        foreach (var route in Routes.Table)
-        {
-            if (!Fits(route.Template, path))
-            {
-                continue;
-            }
-
-            if (string.Equals(route.Method, method, StringComparison.Ordinal))
-            {
-                return route.Template;
-            }
-
-            anyMethod ??= route.Template;
-        }
-
-        return anyMethod ?? Unmatched;
-    }
-
-    private static bool Fits(string template, string path)
-    {
-        var templateSegments = template.Split('/');
-        var pathSegments = path.Split('/');
-        if (templateSegments.Length != pathSegments.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < templateSegments.Length; i++)
-        {
-            var expected = templateSegments[i];
-            var isParameter = expected.Length > 2 && expected[0] == '{' && expected[^1] == '}';
-            if (isParameter ? pathSegments[i].Length == 0 : !string.Equals(expected, pathSegments[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>The route table's template for <paramref name="path"/> (<c>/orgs/{id}</c>), as the router matches it; <see cref="Unmatched"/> when none does.</summary>
+    public static string RouteTemplate(string method, string path) => Routes.Match(method, path).Template ?? Unmatched;
 }
