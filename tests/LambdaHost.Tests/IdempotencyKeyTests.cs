@@ -2,7 +2,7 @@ using CleanCqrs.LambdaHost.Tests.Support;
 
 namespace CleanCqrs.LambdaHost.Tests;
 
-/// <summary>SPEC 5.2 through Lambda events: Idempotency-Key on POST /otp, POST /orgs and PUT /orgs/{id}.</summary>
+/// <summary>SPEC 5.2 through Lambda events: Idempotency-Key on POST /otp, POST /orgs, PUT and DELETE /orgs/{id}.</summary>
 public sealed class IdempotencyKeyTests
 {
     private const string Sub = "4d7e0c1a-2b3c-8d4e-9f50-61728394a5b6";
@@ -74,6 +74,24 @@ public sealed class IdempotencyKeyTests
 
         Assert.That((first.Status, retry.Status, retry.Header("ETag")), Is.EqualTo((200, 200, "\"2\"")));
         Assert.That((stale.Status, staleAgain.Status, staleAgain.Header("Idempotency-Replayed")), Is.EqualTo((412, 412, "true")));
+        Assert.That(_host.Store.Commits("org-" + Sub), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_retried_close_gets_its_first_200_again_not_409()
+    {
+        var token = _host.OrgToken(Sub);
+        await Send("POST", "/orgs", OrgBody, null, token);
+        var close = new ApiRequest("DELETE", $"/orgs/{Sub}").WithBearer(token).WithHeader("Idempotency-Key", "close-1");
+
+        var first = await _host.SendAsync(close);
+        var retry = await _host.SendAsync(close);
+        var unkeyed = await _host.SendAsync(new ApiRequest("DELETE", $"/orgs/{Sub}").WithBearer(token));
+
+        Assert.That((first.Status, first.Header("ETag")), Is.EqualTo((200, "\"2\"")));
+        Assert.That((retry.Status, retry.Header("ETag"), retry.Body, retry.Header("Idempotency-Replayed")),
+            Is.EqualTo((200, "\"2\"", first.Body, "true")));
+        Assert.That(unkeyed.Status, Is.EqualTo(409), "without the key a second close is refused: the org is closed");
         Assert.That(_host.Store.Commits("org-" + Sub), Has.Count.EqualTo(2));
     }
 
