@@ -31,8 +31,7 @@ public static class DependencyInjection
             StoreKind.Sqlite => services.AddSqliteStore(settings.DataDirectory),
             StoreKind.DynamoDb => services.AddDynamoDbStore(DynamoDbTableNames.FromEnvironment(environment), environment)
                 .AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
-                    () => sp.GetRequiredService<Amazon.DynamoDBv2.IAmazonDynamoDB>().DetermineServiceOperationEndpoint(
-                        new Amazon.DynamoDBv2.Model.QueryRequest { TableName = DynamoDbTableNames.FromEnvironment(environment).Events }),
+                    () => DynamoDbClientFactory.WarmAsync(sp.GetRequiredService<DynamoDbTableNames>(), environment),
                     resolveCredentials: AwsClientSettings.HasConfiguredCredentials(environment))),
             _ => throw new SettingsException(ServiceSettings.StoreSetting, $"'{settings.Store}' is not supported"),
         };

@@ -35,8 +35,18 @@ public static class Composition
     public const string FunctionNameVariable = "AWS_LAMBDA_FUNCTION_NAME";
 
     /// <summary>The production provider: infrastructure chosen by <paramref name="settings"/>.</summary>
-    public static ServiceProvider BuildServiceProvider(ServiceSettings settings, LogFormat logFormat) =>
-        BuildServiceProvider(settings, logFormat, services => services.AddInfrastructure(settings));
+    /// <param name="validate">
+    /// Build every registration's call site up front and check scopes (local mode and the operator
+    /// commands). The Lambda bootstrap passes false: validating the whole graph was a fifth of its
+    /// init CPU (docs/performance.md), and the same graph, AWS mode included, is validated by tests
+    /// (<c>TemplateTests</c>, <c>CompositionTests</c>) that build it with validation on.
+    /// </param>
+    public static ServiceProvider BuildServiceProvider(ServiceSettings settings, LogFormat logFormat, bool validate = true)
+    {
+        var services = new ServiceCollection();
+        services.AddHost(settings, logFormat, s => s.AddInfrastructure(settings));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = validate, ValidateScopes = validate });
+    }
 
     /// <summary>
     /// The same provider with the infrastructure part supplied by the caller (tests register

@@ -225,7 +225,7 @@ public static class Program
         Function function;
         try
         {
-            provider = Composition.BuildServiceProvider(ServiceSettings.FromEnvironment(), LogFormat.JsonLines);
+            provider = Composition.BuildServiceProvider(ServiceSettings.FromEnvironment(), LogFormat.JsonLines, validate: false);
             function = provider.GetRequiredService<Function>();
             // Init-phase work the adapters asked for (secrets read, clients built), none of it blocking here.
             foreach (var warmup in provider.GetServices<IStartupWarmup>())

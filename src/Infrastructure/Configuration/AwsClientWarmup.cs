@@ -5,18 +5,18 @@ namespace CleanCqrs.Infrastructure.Configuration;
 /// <summary>
 /// Moves an AWS client's one-time first-call work into init, without a network call: the default
 /// credential chain (environment variables in Lambda, resolved once per process), and whatever
-/// <paramref name="prepare"/> does for the client (the endpoint rules for a representative request,
+/// <paramref name="prepare"/> does for the client (requests through an <see cref="AwsDryRun"/> client,
 /// the signer). It runs on the thread pool, so the runtime asks for the first invocation meanwhile;
 /// a failure here is no failure: the first real call does the work and reports its own errors.
 /// </summary>
-public sealed class AwsClientWarmup(Action prepare, bool resolveCredentials) : IStartupWarmup
+public sealed class AwsClientWarmup(Func<Task> prepare, bool resolveCredentials) : IStartupWarmup
 {
     private Task? _warming;
 
     /// <summary>Completes when the warm-up has run (for tests); null before <see cref="Warm"/>.</summary>
     public Task? Completion => _warming;
 
-    public void Warm() => _warming ??= Task.Run(() =>
+    public void Warm() => _warming ??= Task.Run(async () =>
     {
         try
         {
@@ -25,7 +25,7 @@ public sealed class AwsClientWarmup(Action prepare, bool resolveCredentials) : I
                 _ = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
             }
 
-            prepare();
+            await prepare();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using CleanCqrs.Infrastructure.Configuration;
 
 namespace CleanCqrs.Infrastructure.DynamoDb;
@@ -19,6 +20,35 @@ public static class DynamoDbClientFactory
         var config = new AmazonDynamoDBConfig();
         settings.ApplyTo(config);
         return settings.Credentials is { } local ? new AmazonDynamoDBClient(local, config) : new AmazonDynamoDBClient(config);
+    }
+
+    /// <summary>
+    /// Sends the requests a first command makes (<c>Query</c>, <c>PutItem</c>, <c>UpdateItem</c>,
+    /// <c>GetItem</c>) through an <see cref="AwsDryRun"/> client configured like <see cref="Create"/>'s:
+    /// the SDK's per-operation first-call work at init, no request on the network.
+    /// </summary>
+    public static async Task WarmAsync(DynamoDbTableNames names, Func<string, string?>? read = null)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var config = new AmazonDynamoDBConfig();
+        Resolve(read ?? Environment.GetEnvironmentVariable).ApplyTo(config);
+        using var client = new AmazonDynamoDBClient(AwsDryRun.Credentials, AwsDryRun.Configure(config));
+        Dictionary<string, AttributeValue> key = new() { ["pk"] = new AttributeValue("dry-run"), ["sk"] = new AttributeValue { N = "0" } };
+        await AwsDryRun.RunAsync(
+            () => client.QueryAsync(new QueryRequest
+            {
+                TableName = names.Events,
+                KeyConditionExpression = "pk = :pk",
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue("dry-run") },
+            }),
+            () => client.PutItemAsync(new PutItemRequest { TableName = names.Events, Item = key }),
+            () => client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = names.Events,
+                Key = key,
+                UpdateExpression = "REMOVE pendingShard",
+            }),
+            () => client.GetItemAsync(new GetItemRequest { TableName = names.ReadModels, Key = key, ConsistentRead = true }));
     }
 
     /// <summary>What <see cref="Create"/> builds the client from; throws <see cref="SettingsException"/> for a malformed endpoint.</summary>

@@ -10,7 +10,7 @@ public sealed class StartupWarmupTests
     {
         await using var server = new FakeSnsServer();
         using var client = SnsTestKit.Client(server);
-        var warmup = new AwsClientWarmup(() => client.PrepareAsync().AsTask().GetAwaiter().GetResult(), resolveCredentials: false);
+        var warmup = new AwsClientWarmup(() => client.PrepareAsync().AsTask(), resolveCredentials: false);
 
         warmup.Warm();
         await warmup.Completion!;

@@ -6,6 +6,7 @@ using CleanCqrs.Infrastructure.Delivery.Smtp;
 using CleanCqrs.Infrastructure.DynamoDb;
 using CleanCqrs.Infrastructure.Messaging.Sns;
 using CleanCqrs.Infrastructure.Security.Kms;
+using CleanCqrs.LambdaHost.Logging;
 using CleanCqrs.LambdaHost.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -396,7 +397,11 @@ public sealed partial class TemplateTests
         Assert.That((settings.Store, settings.Broker, settings.Security, settings.Delivery),
             Is.EqualTo((StoreKind.DynamoDb, BrokerKind.Sns, SecurityKind.Kms, DeliveryKind.Aws)));
         Assert.That(settings.MaxReceiveCount, Is.EqualTo(5));
-        Assert.DoesNotThrow(() => new ServiceCollection().AddInfrastructure(settings, Read));
+        // With validation on, as the Lambda bootstrap (which skips it) relies on: every call site builds.
+        Assert.DoesNotThrow(() =>
+        {
+            using var provider = Composition.BuildServiceProvider(settings, LogFormat.None, services => services.AddInfrastructure(settings, Read));
+        });
 
         var unexpected = read.Except(AwsModeSettings).Except(NotForTheTemplate).ToList();
         Assert.That(unexpected, Is.Empty, "a setting read in AWS mode that the template test does not know about");

@@ -37,7 +37,7 @@ public static class SnsServiceCollectionExtensions
             if (settings.Credentials is not null || AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable))
             {
                 services.AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
-                    () => sp.GetRequiredService<SnsClient>().PrepareAsync().AsTask().GetAwaiter().GetResult(), resolveCredentials: false));
+                    () => sp.GetRequiredService<SnsClient>().PrepareAsync().AsTask(), resolveCredentials: false));
             }
         }
         return services;

@@ -10,7 +10,7 @@ namespace CleanCqrs.Infrastructure.Security.Kms;
 /// so a token of any length costs one small <c>Sign</c> call.
 /// </summary>
 /// <remarks>
-/// The public key is fetched once per process, on first use, and checked: a key that cannot make RS256
+/// The public key is fetched once per process, from init (<see cref="Prefetch"/>) or on first use, and checked: a key that cannot make RS256
 /// signatures is refused with a message saying why rather than issuing tokens nobody can verify. A
 /// failed fetch is not kept, so a transient KMS error does not break tokens for the life of the process.
 /// Signing then uses the key ARN that <c>GetPublicKey</c> answered with, not the configured reference:
@@ -63,6 +63,13 @@ public sealed class KmsJwtSigningKey : IJwtSigningKey
             : throw new InvalidOperationException(
                 $"KMS returned a {signature.Length}-byte signature for the token signing key '{key.KeyArn}', whose signatures are {key.PublicKey.SignatureLength} bytes.");
     }
+
+    /// <summary>
+    /// Starts fetching the public key without waiting (init, decision 0020). A failure is observed
+    /// here and forgotten: the first request that needs the key fetches it again and reports it.
+    /// </summary>
+    public void Prefetch() => _ = ResolveAsync(CancellationToken.None).AsTask().ContinueWith(
+        static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private ValueTask<ResolvedKey> ResolveAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
 using CleanCqrs.Infrastructure.Configuration;
 
 namespace CleanCqrs.Infrastructure.Security.Kms;
@@ -77,6 +78,26 @@ public sealed partial class KmsSettings
         return client.Credentials is { } local
             ? new AmazonKeyManagementServiceClient(local, config)
             : new AmazonKeyManagementServiceClient(config);
+    }
+
+    /// <summary>
+    /// Sends a <c>Sign</c> (the first token a process issues) through an <see cref="AwsDryRun"/>
+    /// client configured like <see cref="CreateClient"/>'s, at init and off the network. The other two
+    /// operations need no dry run: <c>GetPublicKey</c> and <c>GenerateMac</c> are real calls at init
+    /// (the token key's and the subject key's prefetch).
+    /// </summary>
+    public async Task WarmAsync()
+    {
+        var config = new AmazonKeyManagementServiceConfig();
+        new AwsClientSettings(ServiceUrl, Region, UseLocalCredentials).ApplyTo(config);
+        using var client = new AmazonKeyManagementServiceClient(AwsDryRun.Credentials, AwsDryRun.Configure(config));
+        await AwsDryRun.RunAsync(() => client.SignAsync(new SignRequest
+        {
+            KeyId = JwtKeyId,
+            Message = new MemoryStream(new byte[32], writable: false),
+            MessageType = MessageType.DIGEST,
+            SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PKCS1_V1_5_SHA_256,
+        }));
     }
 
     private static string ValidKeyReference(string setting, string? raw)
