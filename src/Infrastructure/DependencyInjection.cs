@@ -24,7 +24,6 @@ public static class DependencyInjection
         this IServiceCollection services, ServiceSettings settings, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        environment ??= Environment.GetEnvironmentVariable;
 
         _ = settings.Store switch
         {
@@ -33,7 +32,7 @@ public static class DependencyInjection
                 .AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
                     () => sp.GetRequiredService<Amazon.DynamoDBv2.IAmazonDynamoDB>().DetermineServiceOperationEndpoint(
                         new Amazon.DynamoDBv2.Model.QueryRequest { TableName = DynamoDbTableNames.FromEnvironment(environment).Events }),
-                    resolveCredentials: AwsClientSettings.HasConfiguredCredentials(environment))),
+                    resolveCredentials: AwsClientSettings.HasConfiguredCredentials(new SettingsReader(environment)))),
             _ => throw new SettingsException(ServiceSettings.StoreSetting, $"'{settings.Store}' is not supported"),
         };
 

@@ -15,13 +15,13 @@ public static class DynamoDbClientFactory
 
     public static IAmazonDynamoDB Create(Func<string, string?>? read = null)
     {
-        var settings = Resolve(read ?? Environment.GetEnvironmentVariable);
+        var settings = Resolve(read);
         var config = new AmazonDynamoDBConfig();
         settings.ApplyTo(config);
         return settings.Credentials is { } local ? new AmazonDynamoDBClient(local, config) : new AmazonDynamoDBClient(config);
     }
 
     /// <summary>What <see cref="Create"/> builds the client from; throws <see cref="SettingsException"/> for a malformed endpoint.</summary>
-    internal static AwsClientSettings Resolve(Func<string, string?> read) =>
-        AwsClientSettings.Resolve(read, ServiceEndpointSetting);
+    public static AwsClientSettings Resolve(Func<string, string?>? read) =>
+        AwsClientSettings.Resolve(new SettingsReader(read), ServiceEndpointSetting);
 }

@@ -31,7 +31,7 @@ public static class KmsSecurityServiceCollectionExtensions
         services.AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
             () => sp.GetRequiredService<IAmazonKeyManagementService>().DetermineServiceOperationEndpoint(
                 new Amazon.KeyManagementService.Model.SignRequest { KeyId = settings.JwtKeyId }),
-            resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable)));
+            resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(new SettingsReader())));
         services.AddSingleton(sp => new KeyedSubjectIds(SubjectKeys.DerivedFrom(sp.GetRequiredService<IOtpSecret>())));
         services.AddSingleton<ISubjectIds>(sp => sp.GetRequiredService<KeyedSubjectIds>());
         // Decision 0020: the subject key's one GenerateMac runs during init, not in the first sign-in.
