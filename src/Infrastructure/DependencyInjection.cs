@@ -24,7 +24,6 @@ public static class DependencyInjection
         this IServiceCollection services, ServiceSettings settings, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        environment ??= Environment.GetEnvironmentVariable;
 
         _ = settings.Store switch
         {
@@ -32,7 +31,7 @@ public static class DependencyInjection
             StoreKind.DynamoDb => services.AddDynamoDbStore(DynamoDbTableNames.FromEnvironment(environment), environment)
                 .AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
                     () => DynamoDbClientFactory.WarmAsync(sp.GetRequiredService<DynamoDbTableNames>(), environment),
-                    resolveCredentials: AwsClientSettings.HasConfiguredCredentials(environment))),
+                    resolveCredentials: AwsClientSettings.HasConfiguredCredentials(new SettingsReader(environment)))),
             _ => throw new SettingsException(ServiceSettings.StoreSetting, $"'{settings.Store}' is not supported"),
         };
 

@@ -28,8 +28,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var runtimeApi = Environment.GetEnvironmentVariable(RuntimeLoop.RuntimeApiVariable);
-        if (!string.IsNullOrEmpty(runtimeApi))
+        if (new SettingsReader().Optional(RuntimeLoop.RuntimeApiVariable) is { } runtimeApi)
         {
             return await RunLambdaAsync(runtimeApi);
         }
@@ -94,7 +93,7 @@ public static class Program
         try
         {
             var source = options.DataDirectory is not null ? "--data-dir"
-                : !string.IsNullOrEmpty(environment(ServiceSettings.DataDirectorySetting)) ? ServiceSettings.DataDirectorySetting
+                : new SettingsReader(environment).IsSet(ServiceSettings.DataDirectorySetting) ? ServiceSettings.DataDirectorySetting
                 : "the data directory (default ./.data)";
             DataDirectory.Prepare(settings.DataDirectory, source);
         }
@@ -144,9 +143,7 @@ public static class Program
         {
             var names = DynamoDbTableNames.FromEnvironment(environment);
             using var client = DynamoDbClientFactory.Create(environment);
-            var endpoint = environment(DynamoDbClientFactory.ServiceEndpointSetting)
-                ?? environment(DynamoDbClientFactory.EndpointSetting)
-                ?? "the AWS endpoint of the configured region";
+            var endpoint = DynamoDbClientFactory.Resolve(environment).ServiceUrl?.AbsoluteUri ?? "the AWS endpoint of the configured region";
             await output.WriteLineAsync($"Provisioning DynamoDB tables {names.Events} and {names.ReadModels} on {endpoint}...");
             await DynamoDbProvisioner.EnsureTablesAsync(client, names, cancellationToken);
             await output.WriteLineAsync("The tables exist and are active.");

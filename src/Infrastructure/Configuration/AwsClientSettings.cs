@@ -6,8 +6,8 @@ namespace CleanCqrs.Infrastructure.Configuration;
 /// <summary>
 /// How to reach one AWS service, from the standard settings: <c>AWS_REGION</c>, the endpoint
 /// overrides <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c> / <c>AWS_ENDPOINT_URL</c> (a local server; both
-/// ignored when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true</c>) and whether to sign with dummy
-/// credentials. Shared by every AWS SDK client the service builds.
+/// ignored when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is <c>true</c>; it takes <c>true</c> or
+/// <c>false</c>) and whether to sign with dummy credentials. Shared by every AWS SDK client the service builds.
 /// </summary>
 /// <param name="ServiceUrl">An endpoint override, or null for the region's AWS endpoint.</param>
 /// <param name="Region">The signing region, or null for the SDK's own lookup.</param>
@@ -33,17 +33,17 @@ public sealed record AwsClientSettings(Uri? ServiceUrl, string? Region, bool Use
 
     /// <param name="serviceEndpointSetting">The service's own override, e.g. <c>AWS_ENDPOINT_URL_DYNAMODB</c>.</param>
     /// <exception cref="SettingsException">An endpoint override is not an absolute http(s) URL.</exception>
-    public static AwsClientSettings Resolve(Func<string, string?> read, string serviceEndpointSetting)
+    public static AwsClientSettings Resolve(SettingsReader env, string serviceEndpointSetting)
     {
-        ArgumentNullException.ThrowIfNull(read);
-        var endpoint = EndpointOverride(read, serviceEndpointSetting);
-        var region = read(RegionSetting) is { } configured && !string.IsNullOrWhiteSpace(configured)
-            ? configured.Trim()
-            : endpoint is null ? null : LocalRegion;
+        ArgumentNullException.ThrowIfNull(env);
+        var endpoint = env.Bool(IgnoreEndpointsSetting, false)
+            ? null
+            : env.HttpUrl(serviceEndpointSetting) ?? env.HttpUrl(EndpointSetting);
+        var region = env.Optional(RegionSetting) ?? (endpoint is null ? null : LocalRegion);
 
         // A local server accepts any signature; the SDK's chain would end by probing the EC2 metadata
         // address, which a laptop or CI machine neither has nor should be sending requests to.
-        var useLocalCredentials = endpoint is { IsLoopback: true } && !HasConfiguredCredentials(read);
+        var useLocalCredentials = endpoint is { IsLoopback: true } && !HasConfiguredCredentials(env);
         return new AwsClientSettings(endpoint, region, useLocalCredentials);
     }
 
@@ -67,40 +67,16 @@ public sealed record AwsClientSettings(Uri? ServiceUrl, string? Region, bool Use
     /// <summary>Dummy credentials for a local server, or null for the SDK's default chain.</summary>
     public AWSCredentials? Credentials => UseLocalCredentials ? new BasicAWSCredentials("local", "local") : null;
 
-    private static Uri? EndpointOverride(Func<string, string?> read, string serviceEndpointSetting)
-    {
-        if (string.Equals(read(IgnoreEndpointsSetting)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        foreach (var setting in new[] { serviceEndpointSetting, EndpointSetting })
-        {
-            var raw = read(setting);
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                continue;
-            }
-
-            return Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-                ? uri
-                : throw new SettingsException(setting, $"must be an absolute http or https URL, not '{raw}'");
-        }
-
-        return null;
-    }
-
     /// <summary>Whether the default chain has something to find without asking the instance metadata service.</summary>
-    internal static bool HasConfiguredCredentials(Func<string, string?> read)
+    internal static bool HasConfiguredCredentials(SettingsReader env)
     {
-        if (CredentialSettings.Any(setting => !string.IsNullOrWhiteSpace(read(setting))))
+        if (CredentialSettings.Any(env.IsSet))
         {
             return true;
         }
 
-        var file = read("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials");
+        var file = env.Optional("AWS_SHARED_CREDENTIALS_FILE")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials");
         return File.Exists(file);
     }
 }

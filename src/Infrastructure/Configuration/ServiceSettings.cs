@@ -1,4 +1,3 @@
-using System.Globalization;
 using CleanCqrs.Domain.Otps;
 
 namespace CleanCqrs.Infrastructure.Configuration;
@@ -100,24 +99,24 @@ public sealed record ServiceSettings
 
     public static ServiceSettings FromEnvironment(Func<string, string?>? read = null)
     {
-        read ??= Environment.GetEnvironmentVariable;
+        var env = new SettingsReader(read);
         var defaults = new ServiceSettings();
         return new ServiceSettings
         {
-            DataDirectory = read(DataDirectorySetting) is { Length: > 0 } dir ? dir : defaults.DataDirectory,
-            Store = ParseEnum(read, StoreSetting, defaults.Store, ("sqlite", StoreKind.Sqlite), ("dynamodb", StoreKind.DynamoDb)),
-            Broker = ParseEnum(read, BrokerSetting, defaults.Broker, ("inproc", BrokerKind.InProc), ("sns", BrokerKind.Sns)),
-            Security = ParseEnum(read, SecuritySetting, defaults.Security, ("local", SecurityKind.Local), ("kms", SecurityKind.Kms)),
-            Delivery = ParseEnum(read, DeliverySetting, defaults.Delivery, ("mailbox", DeliveryKind.Mailbox), ("aws", DeliveryKind.Aws)),
-            TokenIssuer = read(TokenIssuerSetting) is { Length: > 0 } iss ? iss : defaults.TokenIssuer,
-            TokenLifetime = ParseDuration(read, TokenLifetimeSetting, defaults.TokenLifetime),
-            OtpTtl = ParseDuration(read, OtpTtlSetting, defaults.OtpTtl),
-            MaxReceiveCount = ParsePositiveInt(read, MaxReceiveCountSetting, defaults.MaxReceiveCount),
-            OtpAddressLimitPerHour = ParsePositiveInt(read, OtpAddressLimitSetting, defaults.OtpAddressLimitPerHour),
-            SmsBudgetPerHour = ParsePositiveInt(read, SmsBudgetSetting, defaults.SmsBudgetPerHour),
-            EmailBudgetPerHour = ParsePositiveInt(read, EmailBudgetSetting, defaults.EmailBudgetPerHour),
-            OtpCountries = ParseRegions(read, OtpCountriesSetting, defaults.OtpCountries),
-            CorsAllowedOrigins = ParseOrigins(read(CorsAllowedOriginsSetting)),
+            DataDirectory = env.Text(DataDirectorySetting, defaults.DataDirectory),
+            Store = env.OneOf(StoreSetting, defaults.Store, ("sqlite", StoreKind.Sqlite), ("dynamodb", StoreKind.DynamoDb)),
+            Broker = env.OneOf(BrokerSetting, defaults.Broker, ("inproc", BrokerKind.InProc), ("sns", BrokerKind.Sns)),
+            Security = env.OneOf(SecuritySetting, defaults.Security, ("local", SecurityKind.Local), ("kms", SecurityKind.Kms)),
+            Delivery = env.OneOf(DeliverySetting, defaults.Delivery, ("mailbox", DeliveryKind.Mailbox), ("aws", DeliveryKind.Aws)),
+            TokenIssuer = env.Text(TokenIssuerSetting, defaults.TokenIssuer),
+            TokenLifetime = env.Duration(TokenLifetimeSetting, defaults.TokenLifetime),
+            OtpTtl = env.Duration(OtpTtlSetting, defaults.OtpTtl),
+            MaxReceiveCount = env.WholeNumber(MaxReceiveCountSetting, defaults.MaxReceiveCount),
+            OtpAddressLimitPerHour = env.WholeNumber(OtpAddressLimitSetting, defaults.OtpAddressLimitPerHour),
+            SmsBudgetPerHour = env.WholeNumber(SmsBudgetSetting, defaults.SmsBudgetPerHour),
+            EmailBudgetPerHour = env.WholeNumber(EmailBudgetSetting, defaults.EmailBudgetPerHour),
+            OtpCountries = ParseRegions(OtpCountriesSetting, env.Optional(OtpCountriesSetting)) ?? defaults.OtpCountries,
+            CorsAllowedOrigins = ParseOrigins(env.Optional(CorsAllowedOriginsSetting)),
         };
     }
 
@@ -136,9 +135,10 @@ public sealed record ServiceSettings
             if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || uri.UserInfo.Length > 0 || uri.PathAndQuery != "/" || uri.Fragment.Length > 0)
             {
-                throw new SettingsException(
+                throw SettingsException.Invalid(
                     CorsAllowedOriginsSetting,
-                    $"must be * or a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only), not '{raw}'");
+                    "* or a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)",
+                    raw!);
             }
 
             origins.Add(uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant());
@@ -147,89 +147,22 @@ public sealed record ServiceSettings
         return origins.Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    private static T ParseEnum<T>(Func<string, string?> read, string name, T fallback, params (string Text, T Value)[] options)
+    /// <summary>Comma-separated regions libphonenumber knows (ISO 3166-1 alpha-2), at least one; null when unset.</summary>
+    private static HashSet<string>? ParseRegions(string name, string? value)
     {
-        var raw = read(name);
-        if (string.IsNullOrWhiteSpace(raw))
+        if (value is null)
         {
-            return fallback;
-        }
-
-        foreach (var (text, value) in options)
-        {
-            if (string.Equals(raw.Trim(), text, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-
-        throw new SettingsException(name, $"must be one of {string.Join(", ", options.Select(o => o.Text))}, not '{raw}'");
-    }
-
-    /// <summary>Whole seconds (<c>300</c>) or a TimeSpan (<c>00:05:00</c>); must be positive.</summary>
-    private static TimeSpan ParseDuration(Func<string, string?> read, string name, TimeSpan fallback)
-    {
-        var raw = read(name);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        if (TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
-        {
-            return span;
-        }
-
-        throw new SettingsException(name, $"must be a positive number of seconds or a duration such as 00:05:00, not '{raw}'");
-    }
-
-    /// <summary>Comma-separated regions libphonenumber knows (ISO 3166-1 alpha-2), at least one.</summary>
-    private static IReadOnlySet<string> ParseRegions(Func<string, string?> read, string name, IReadOnlySet<string> fallback)
-    {
-        var raw = read(name);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
+            return null;
         }
 
         var known = PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions();
         var regions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var part in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var region = part.ToUpperInvariant();
-            if (!known.Contains(region))
-            {
-                throw new SettingsException(name, $"must be comma-separated two-letter country codes, and '{part}' is not one");
-            }
-
-            regions.Add(region);
+            regions.Add(known.Contains(region) ? region : throw SettingsException.Invalid(name, "comma-separated two-letter country codes", part));
         }
 
-        return regions.Count > 0 ? regions : throw new SettingsException(name, "must name at least one country");
+        return regions.Count > 0 ? regions : throw SettingsException.Invalid(name, "comma-separated two-letter country codes, at least one", value);
     }
-
-    private static int ParsePositiveInt(Func<string, string?> read, string name, int fallback)
-    {
-        var raw = read(name);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new SettingsException(name, $"must be a positive whole number, not '{raw}'");
-    }
-}
-
-/// <summary>A setting that is missing or malformed; the message names it.</summary>
-public sealed class SettingsException(string setting, string problem)
-    : Exception($"Configuration error: {setting} {problem}.")
-{
-    public string Setting { get; } = setting;
 }

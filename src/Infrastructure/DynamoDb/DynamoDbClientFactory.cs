@@ -16,7 +16,7 @@ public static class DynamoDbClientFactory
 
     public static IAmazonDynamoDB Create(Func<string, string?>? read = null)
     {
-        var settings = Resolve(read ?? Environment.GetEnvironmentVariable);
+        var settings = Resolve(read);
         var config = new AmazonDynamoDBConfig();
         settings.ApplyTo(config);
         return settings.Credentials is { } local ? new AmazonDynamoDBClient(local, config) : new AmazonDynamoDBClient(config);
@@ -31,7 +31,7 @@ public static class DynamoDbClientFactory
     {
         ArgumentNullException.ThrowIfNull(names);
         var config = new AmazonDynamoDBConfig();
-        Resolve(read ?? Environment.GetEnvironmentVariable).ApplyTo(config);
+        Resolve(read).ApplyTo(config);
         using var client = new AmazonDynamoDBClient(AwsDryRun.Credentials, AwsDryRun.Configure(config));
         Dictionary<string, AttributeValue> key = new() { ["pk"] = new AttributeValue("dry-run"), ["sk"] = new AttributeValue { N = "0" } };
         await AwsDryRun.RunAsync(
@@ -52,6 +52,6 @@ public static class DynamoDbClientFactory
     }
 
     /// <summary>What <see cref="Create"/> builds the client from; throws <see cref="SettingsException"/> for a malformed endpoint.</summary>
-    internal static AwsClientSettings Resolve(Func<string, string?> read) =>
-        AwsClientSettings.Resolve(read, ServiceEndpointSetting);
+    public static AwsClientSettings Resolve(Func<string, string?>? read) =>
+        AwsClientSettings.Resolve(new SettingsReader(read), ServiceEndpointSetting);
 }

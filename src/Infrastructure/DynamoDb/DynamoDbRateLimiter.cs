@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Application.Common.Guards;
 
@@ -30,6 +31,9 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
     private const string VersionAttribute = "ver";
     private const int MaxAttempts = 300;
     private const int SampledShards = 2;
+
+    /// <summary>A lost race on a shard: waits within 5 ms doubling to 50 ms.</summary>
+    private static readonly Backoff ContentionBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(50));
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _table;
@@ -137,7 +141,7 @@ public sealed class DynamoDbRateLimiter : IRateLimiter
             }
 
             // Someone else wrote the shard since it was read: back off a little, read again.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + Math.Min(45, attempt * 2))), cancellationToken);
+            await ContentionBackoff.DelayAsync(attempt, TimeProvider.System, cancellationToken);
         }
 
         throw new InvalidOperationException($"The rate counter '{key}' stayed contended for {MaxAttempts} attempts.");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using CleanCqrs.Application.Common;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Infrastructure.Serialization;
 using static CleanCqrs.Infrastructure.DynamoDb.ReadModelsTable;
@@ -19,6 +20,9 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
     private const int BatchSize = 25;
 
     private const int MaxBatchAttempts = 10;
+
+    /// <summary>Unprocessed items mean throttling: waits within 100 ms doubling to 3.2 s.</summary>
+    private static readonly Backoff ThrottlingBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(3200));
 
     private static readonly JsonTypeInfo<TModel> Json = ReadModelSerializer.TypeInfo<TModel>();
     private static readonly string Collection = ReadModelSerializer.Collection<TModel>();
@@ -142,9 +146,8 @@ public sealed class DynamoDbReadModelStore<TModel> : IReadModelStore<TModel> whe
                     $"DynamoDB left {unprocessed.Values.Sum(r => r.Count)} deletes from {_table} unprocessed after {attempt} attempts.");
             }
 
-            // Unprocessed items mean throttling: back off before asking again.
             requests = unprocessed;
-            await Task.Delay(TimeSpan.FromMilliseconds(50 * (1 << Math.Min(attempt, 6))), cancellationToken);
+            await ThrottlingBackoff.DelayAsync(attempt, TimeProvider.System, cancellationToken);
         }
     }
 }

@@ -12,6 +12,8 @@ public sealed record DynamoDbTableNames
     public const string GuardsSetting = "GUARDS_TABLE";
     public const string DefaultGuards = "cleancqrs-guards";
 
+    private const string NameRule = "a DynamoDB table name (3 to 255 characters of letters, digits, '_', '-' and '.')";
+
     /// <param name="guards">The guards table (rate counters, idempotency records, side-effect claims); default <see cref="DefaultGuards"/>.</param>
     public DynamoDbTableNames(string events, string readModels, string guards = DefaultGuards)
     {
@@ -31,27 +33,16 @@ public sealed record DynamoDbTableNames
     /// <summary>Throws <see cref="SettingsException"/> naming the setting when a name breaks DynamoDB's naming rules.</summary>
     public static DynamoDbTableNames FromEnvironment(Func<string, string?>? read = null)
     {
-        read ??= Environment.GetEnvironmentVariable;
+        var env = new SettingsReader(read);
         return new DynamoDbTableNames(
-            Read(read, EventsSetting, DefaultEvents), Read(read, ReadModelsSetting, DefaultReadModels), Read(read, GuardsSetting, DefaultGuards));
+            env.Text(EventsSetting, DefaultEvents, NameRule, IsValid),
+            env.Text(ReadModelsSetting, DefaultReadModels, NameRule, IsValid),
+            env.Text(GuardsSetting, DefaultGuards, NameRule, IsValid));
     }
 
     /// <summary>DynamoDB's rule: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'.</summary>
     public static bool IsValid(string? name) =>
         name is { Length: >= 3 and <= 255 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
-    private static string Read(Func<string, string?> read, string setting, string fallback)
-    {
-        var raw = read(setting);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        var name = raw.Trim();
-        return IsValid(name) ? name : throw new SettingsException(setting, Rule(raw));
-    }
-
-    private static string Rule(string? name) =>
-        $"must be a DynamoDB table name (3 to 255 characters of letters, digits, '_', '-' and '.'), not '{name}'";
+    private static string Rule(string? name) => $"must be {NameRule}, not '{name}'";
 }

@@ -42,16 +42,7 @@ public sealed record OutboxShards
     /// <summary>Throws <see cref="SettingsException"/> naming <c>OUTBOX_SHARDS</c> when it is not a whole number from 1 to 64.</summary>
     public static OutboxShards FromEnvironment(Func<string, string?>? read = null)
     {
-        read ??= Environment.GetEnvironmentVariable;
-        var raw = read(Setting);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return Default;
-        }
-
-        return int.TryParse(raw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxCount
-            ? new OutboxShards(count)
-            : throw new SettingsException(Setting, Rule(raw));
+        return new OutboxShards(new SettingsReader(read).WholeNumber(Setting, DefaultCount, min: 1, max: MaxCount));
     }
 
     /// <summary>The shard of a stream: FNV-1a (32 bit) of its UTF-8 id, modulo the count. Never changes for a given count.</summary>

@@ -27,23 +27,19 @@ public sealed partial record ObservabilitySettings(string MetricsNamespace, stri
     public static ObservabilitySettings FromEnvironment(Func<string, string?> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var metricsNamespace = Value(read, NamespaceSetting) ?? DefaultNamespace;
-        if (!MetricNamespace().IsMatch(metricsNamespace) || metricsNamespace.StartsWith("AWS/", StringComparison.Ordinal))
-        {
-            throw new SettingsException(NamespaceSetting, $"must be a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # : (not starting with AWS/), not '{metricsNamespace}'");
-        }
+        var env = new SettingsReader(read);
+        var metricsNamespace = env.Text(
+            NamespaceSetting,
+            DefaultNamespace,
+            "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # : (not starting with AWS/)",
+            name => MetricNamespace().IsMatch(name) && !name.StartsWith("AWS/", StringComparison.Ordinal));
+        var functionName = env.Optional(FunctionNameSetting);
+        var service = env.Optional(ServiceNameSetting, "at most 1024 characters (a CloudWatch dimension value)", name => name.Length <= 1024)
+            ?? functionName
+            ?? DefaultService;
 
-        var functionName = Value(read, FunctionNameSetting);
-        var service = Value(read, ServiceNameSetting) ?? functionName ?? DefaultService;
-        if (service.Length > 1024)
-        {
-            throw new SettingsException(ServiceNameSetting, "must be at most 1024 characters (a CloudWatch dimension value)");
-        }
-
-        var (levelSetting, levelText) = Value(read, LambdaLogLevelSetting) is { } lambda
-            ? (LambdaLogLevelSetting, lambda)
-            : (LogLevelSetting, Value(read, LogLevelSetting));
-        var level = levelText is null ? LogLevel.Information : ParseLevel(levelSetting, levelText);
+        // Lambda's own setting wins; LOG_LEVEL is for local mode.
+        var level = env.IsSet(LambdaLogLevelSetting) ? Level(env, LambdaLogLevelSetting) : Level(env, LogLevelSetting);
         return new ObservabilitySettings(metricsNamespace, service, level, functionName);
     }
 
@@ -59,19 +55,18 @@ public sealed partial record ObservabilitySettings(string MetricsNamespace, stri
         _ => "INFO",
     };
 
-    private static LogLevel ParseLevel(string setting, string text) => text.ToUpperInvariant() switch
-    {
-        "TRACE" => LogLevel.Trace,
-        "DEBUG" => LogLevel.Debug,
-        "INFO" or "INFORMATION" => LogLevel.Information,
-        "WARN" or "WARNING" => LogLevel.Warning,
-        "ERROR" => LogLevel.Error,
-        "FATAL" or "CRITICAL" => LogLevel.Critical,
-        _ => throw new SettingsException(setting, $"must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, not '{text}'"),
-    };
-
-    private static string? Value(Func<string, string?> read, string name) =>
-        read(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    private static LogLevel Level(SettingsReader env, string setting) => env.OneOf(
+        setting,
+        LogLevel.Information,
+        ("TRACE", LogLevel.Trace),
+        ("DEBUG", LogLevel.Debug),
+        ("INFO", LogLevel.Information),
+        ("INFORMATION", LogLevel.Information),
+        ("WARN", LogLevel.Warning),
+        ("WARNING", LogLevel.Warning),
+        ("ERROR", LogLevel.Error),
+        ("FATAL", LogLevel.Critical),
+        ("CRITICAL", LogLevel.Critical));
 
     [GeneratedRegex(@"^[A-Za-z0-9.\-_/#:]{1,255}$", RegexOptions.CultureInvariant)]
     private static partial Regex MetricNamespace();

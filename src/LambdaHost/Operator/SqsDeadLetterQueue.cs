@@ -24,18 +24,10 @@ public sealed class SqsDeadLetterQueue(IAmazonSQS client, string queueUrl, TimeS
     public static SqsDeadLetterQueue FromEnvironment(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var raw = environment(QueueUrlSetting);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            throw new SettingsException(QueueUrlSetting, "is required with CLEANCQRS_BROKER=sns (the URL of the events queue's dead-letter queue)");
-        }
-
-        if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new SettingsException(QueueUrlSetting, $"must be a queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>.fifo, not '{raw}'");
-        }
-
-        var settings = AwsClientSettings.Resolve(environment, ServiceEndpointSetting);
+        var env = new SettingsReader(environment);
+        const string accepted = "the URL of the events queue's dead-letter queue (with CLEANCQRS_BROKER=sns), such as https://sqs.<region>.amazonaws.com/<account>/<name>.fifo";
+        var url = env.HttpUrl(QueueUrlSetting, accepted) ?? throw SettingsException.Missing(QueueUrlSetting, accepted);
+        var settings = AwsClientSettings.Resolve(env, ServiceEndpointSetting);
         var config = new AmazonSQSConfig();
         settings.ApplyTo(config);
         var client = settings.Credentials is { } local ? new AmazonSQSClient(local, config) : new AmazonSQSClient(config);

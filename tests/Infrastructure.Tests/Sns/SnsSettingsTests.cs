@@ -86,7 +86,7 @@ public sealed class SnsSettingsTests
             ("AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:9911"),
             ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cleancqrs-tests/credentials"));
         var sns = SnsSettings.FromEnvironment(environment);
-        var shared = AwsClientSettings.Resolve(environment, SnsSettings.ServiceEndpointSetting);
+        var shared = AwsClientSettings.Resolve(new SettingsReader(environment), SnsSettings.ServiceEndpointSetting);
 
         Assert.Multiple(() =>
         {

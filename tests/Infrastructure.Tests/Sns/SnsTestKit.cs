@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CleanCqrs.Infrastructure.Tests.Sns;
 
-/// <summary>Builds clients aimed at a <see cref="FakeSnsServer"/>, with a delay that only records.</summary>
+/// <summary>Builds clients aimed at a <see cref="FakeSnsServer"/>, with waits that are recorded and do not sleep.</summary>
 internal static class SnsTestKit
 {
     public const string TopicArn = "arn:aws:sns:eu-west-1:123456789012:events.fifo";
@@ -20,12 +20,8 @@ internal static class SnsTestKit
             new SnsRetryPolicy
             {
                 MaxAttempts = 4,
-                Delay = (delay, _) =>
-                {
-                    delays?.Add(delay);
-                    return Task.CompletedTask;
-                },
-                Jitter = () => 0,
+                Clock = new RecordedDelays(delays),
+                Random = new HalfWindow(),
             },
             NullLogger<SnsClient>.Instance);
 }

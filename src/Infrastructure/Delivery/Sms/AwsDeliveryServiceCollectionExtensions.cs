@@ -25,8 +25,7 @@ public static class AwsDeliveryServiceCollectionExtensions
         services.AddSingleton(sp => new SnsSmsSender(sp.GetRequiredService<SnsClient>(), SnsServiceCollectionExtensions.LoggerOf<SnsSmsSender>(sp)));
         if (smtp.PasswordParameter is { } parameter)
         {
-            var read = environment ?? Environment.GetEnvironmentVariable;
-            services.TryAddSingleton(_ => SsmSmtpPassword.CreateClient(read));
+            services.TryAddSingleton(_ => SsmSmtpPassword.CreateClient(environment));
             services.AddSingleton(sp => new SsmSmtpPassword(
                 sp.GetRequiredService<IAmazonSimpleSystemsManagement>(), parameter, SnsServiceCollectionExtensions.LoggerOf<SsmSmtpPassword>(sp)));
             services.AddSingleton<ISmtpPasswordSource>(sp => sp.GetRequiredService<SsmSmtpPassword>());

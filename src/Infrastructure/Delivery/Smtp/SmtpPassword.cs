@@ -44,9 +44,9 @@ public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string p
     public async ValueTask<string?> GetAsync(CancellationToken cancellationToken) => await Read().WaitAsync(cancellationToken);
 
     /// <summary>The process's SSM client, resolved like every other AWS client (<see cref="AwsClientSettings"/>).</summary>
-    public static IAmazonSimpleSystemsManagement CreateClient(Func<string, string?> read)
+    public static IAmazonSimpleSystemsManagement CreateClient(Func<string, string?>? read)
     {
-        var settings = AwsClientSettings.Resolve(read, ServiceEndpointSetting);
+        var settings = AwsClientSettings.Resolve(new SettingsReader(read), ServiceEndpointSetting);
         var config = new AmazonSimpleSystemsManagementConfig { Timeout = RequestTimeout };
         settings.ApplyTo(config);
         return settings.Credentials is { } local

@@ -60,53 +60,24 @@ public sealed partial record SmtpSettings
     /// <summary>Reads the <c>SMTP_*</c> variables; throws <see cref="SettingsException"/> naming the first missing or malformed one.</summary>
     public static SmtpSettings FromEnvironment(Func<string, string?>? read = null)
     {
-        read ??= Environment.GetEnvironmentVariable;
-
-        var host = Value(read, HostSetting) ?? throw new SettingsException(HostSetting, "is required (the SMTP relay's host name)");
-        if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
-        {
-            throw new SettingsException(HostSetting, $"must be a host name or IP address, not '{host}'");
-        }
-
-        var security = Value(read, SecuritySetting)?.ToLowerInvariant() switch
-        {
-            null or "starttls" => SmtpSecurity.StartTls,
-            "tls" or "ssl" => SmtpSecurity.Tls,
-            "none" => SmtpSecurity.None,
-            var other => throw new SettingsException(SecuritySetting, $"must be one of starttls, tls, none, not '{other}'"),
-        };
-
-        var port = security switch
+        var env = new SettingsReader(read);
+        var host = env.Required(HostSetting, "the SMTP relay's host name or IP address", name => Uri.CheckHostName(name) != UriHostNameType.Unknown);
+        var security = env.OneOf(
+            SecuritySetting, SmtpSecurity.StartTls, ("starttls", SmtpSecurity.StartTls), ("tls", SmtpSecurity.Tls), ("ssl", SmtpSecurity.Tls), ("none", SmtpSecurity.None));
+        var defaultPort = security switch
         {
             SmtpSecurity.Tls => 465,
             SmtpSecurity.None => 25,
             _ => 587,
         };
-        if (Value(read, PortSetting) is { } portText)
-        {
-            if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
-            {
-                throw new SettingsException(PortSetting, $"must be a port number from 1 to 65535, not '{portText}'");
-            }
-        }
-
-        var from = Value(read, FromSetting) ?? throw new SettingsException(FromSetting, "is required (the sender address of OTP e-mails)");
-        if (!MailboxAddress.TryParse(from, out var mailbox) || !mailbox.Address.Contains('@', StringComparison.Ordinal))
-        {
-            throw new SettingsException(FromSetting, $"must be an e-mail address such as no-reply@example.com, not '{from}'");
-        }
-
-        var username = Value(read, UsernameSetting);
-        var password = read(PasswordSetting);
-        var parameter = Value(read, PasswordParameterSetting);
+        var port = env.WholeNumber(PortSetting, defaultPort, min: 1, max: 65535);
+        var from = env.Required(FromSetting, "the sender address of OTP e-mails, such as no-reply@example.com", IsAddress);
+        var username = env.Optional(UsernameSetting);
+        var password = env.Secret(PasswordSetting);
+        var parameter = env.Optional(PasswordParameterSetting, "an SSM parameter name such as /cleancqrs/smtp-password", ParameterName().IsMatch);
         if (!string.IsNullOrEmpty(password) && parameter is not null)
         {
             throw new SettingsException(PasswordSetting, $"and {PasswordParameterSetting} are both set; keep only the parameter (the password belongs in SSM)");
-        }
-
-        if (parameter is not null && !ParameterName().IsMatch(parameter))
-        {
-            throw new SettingsException(PasswordParameterSetting, $"must be an SSM parameter name such as /cleancqrs/smtp-password, not '{parameter}'");
         }
 
         if (username is not null && string.IsNullOrEmpty(password) && parameter is null)
@@ -146,6 +117,6 @@ public sealed partial record SmtpSettings
     [GeneratedRegex(@"^/?[A-Za-z0-9_.\-/]{1,2047}$", RegexOptions.CultureInvariant)]
     private static partial Regex ParameterName();
 
-    private static string? Value(Func<string, string?> read, string name) =>
-        read(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    private static bool IsAddress(string text) =>
+        MailboxAddress.TryParse(text, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal);
 }

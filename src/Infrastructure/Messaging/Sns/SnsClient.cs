@@ -6,6 +6,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Signing;
+using CleanCqrs.Application.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -201,7 +202,7 @@ public sealed class SnsClient : IDisposable
                 throw failure;
             }
 
-            var wait = _retry.BackoffAfter(attempt);
+            var wait = _retry.Backoff.DelayFor(attempt, _retry.Random);
             _logger.LogWarning(
                 "SNS {Action} attempt {Attempt} of {MaxAttempts} failed with {Code}; retrying in {DelayMs} ms",
                 query.Action,
@@ -209,7 +210,7 @@ public sealed class SnsClient : IDisposable
                 _retry.MaxAttempts,
                 failure.Code,
                 (int)wait.TotalMilliseconds);
-            await _retry.Delay(wait, cancellationToken);
+            await Backoff.WaitAsync(wait, _retry.Clock, cancellationToken);
         }
     }
 

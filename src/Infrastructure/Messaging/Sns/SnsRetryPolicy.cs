@@ -1,8 +1,10 @@
+using CleanCqrs.Application.Common;
+
 namespace CleanCqrs.Infrastructure.Messaging.Sns;
 
 /// <summary>
-/// Exponential backoff with jitter between attempts of one SNS request. <see cref="Delay"/> and
-/// <see cref="Jitter"/> are replaceable so tests neither sleep nor depend on chance.
+/// Attempts of one SNS request and the backoff between them. <see cref="Clock"/>
+/// and <see cref="Random"/> are replaceable so tests neither sleep nor depend on chance.
 /// </summary>
 public sealed record SnsRetryPolicy
 {
@@ -11,26 +13,12 @@ public sealed record SnsRetryPolicy
     /// <summary>Attempts in all, the first included.</summary>
     public int MaxAttempts { get; init; } = 4;
 
-    /// <summary>The backoff ceiling after the first failure; it doubles with each further failure.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Throttling and 5xx: waits within 100 ms doubling to 3 s.</summary>
+    public Backoff Backoff { get; init; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(3));
 
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Whose timers the waits run on.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>Waits between attempts.</summary>
-    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = static (delay, ct) => Task.Delay(delay, ct);
-
-    /// <summary>A number in [0, 1) that spreads the waits of callers that failed together.</summary>
-    public Func<double> Jitter { get; init; } = static () => Random.Shared.NextDouble();
-
-    /// <summary>
-    /// The wait after failed attempt <paramref name="attempt"/> (1-based): half the ceiling plus a
-    /// random share of the other half, so waits grow but never line up.
-    /// </summary>
-    public TimeSpan BackoffAfter(int attempt)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
-        var ceilingMs = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        var jitter = Math.Clamp(Jitter(), 0, 1);
-        return TimeSpan.FromMilliseconds((ceilingMs / 2) + (ceilingMs / 2 * jitter));
-    }
+    /// <summary>Where each wait's share of its window comes from.</summary>
+    public Random Random { get; init; } = Random.Shared;
 }

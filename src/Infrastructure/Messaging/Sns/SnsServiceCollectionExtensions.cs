@@ -34,7 +34,7 @@ public static class SnsServiceCollectionExtensions
         {
             services.AddSingleton<SnsClientWarmup>();
             // Only where the credentials need no instance metadata probe (a local server's, or configured ones).
-            if (settings.Credentials is not null || AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable))
+            if (settings.Credentials is not null || AwsClientSettings.HasConfiguredCredentials(new SettingsReader()))
             {
                 services.AddSingleton<IStartupWarmup>(sp => new AwsClientWarmup(
                     () => sp.GetRequiredService<SnsClient>().PrepareAsync().AsTask(), resolveCredentials: false));

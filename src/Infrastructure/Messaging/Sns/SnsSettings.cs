@@ -47,31 +47,18 @@ public sealed partial record SnsSettings
     /// </summary>
     public static SnsSettings FromEnvironment(Func<string, string?>? read = null)
     {
-        read ??= Environment.GetEnvironmentVariable;
-
-        var topicArn = read(EventsTopicArnSetting)?.Trim();
-        if (string.IsNullOrEmpty(topicArn))
-        {
-            throw new SettingsException(EventsTopicArnSetting, "is required (the SNS FIFO topic ARN events are published to)");
-        }
-
-        var arn = FifoTopicArn().Match(topicArn);
-        if (!arn.Success)
-        {
-            throw new SettingsException(
-                EventsTopicArnSetting,
-                $"must be an SNS FIFO topic ARN such as arn:aws:sns:eu-west-1:123456789012:events.fifo, not '{topicArn}'");
-        }
-
-        var client = AwsClientSettings.Resolve(read, ServiceEndpointSetting);
+        var env = new SettingsReader(read);
+        var topicArn = env.Required(
+            EventsTopicArnSetting, "the SNS FIFO topic ARN events are published to, such as arn:aws:sns:eu-west-1:123456789012:events.fifo", IsFifoTopicArn);
+        var client = AwsClientSettings.Resolve(env, ServiceEndpointSetting);
         var (regionSetting, region) = client.Region is { } resolved
             ? (RegionSetting, resolved)
-            : read(DefaultRegionSetting) is { } fallback && !string.IsNullOrWhiteSpace(fallback)
-                ? (DefaultRegionSetting, fallback.Trim())
-                : (EventsTopicArnSetting, arn.Groups["region"].Value);
+            : env.Optional(DefaultRegionSetting) is { } fallback
+                ? (DefaultRegionSetting, fallback)
+                : (EventsTopicArnSetting, FifoTopicArn().Match(topicArn).Groups["region"].Value);
         if (!RegionName().IsMatch(region))
         {
-            throw new SettingsException(regionSetting, $"must be an AWS region name such as eu-west-1, not '{region}'");
+            throw SettingsException.Invalid(regionSetting, "an AWS region name such as eu-west-1", region);
         }
 
         return new SnsSettings

@@ -30,7 +30,7 @@ public static class KmsSecurityServiceCollectionExtensions
         // The endpoint rules and the credential chain at init, not in the first token or code request.
         services.AddSingleton<IStartupWarmup>(_ => new AwsClientWarmup(
             settings.WarmAsync,
-            resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(Environment.GetEnvironmentVariable)));
+            resolveCredentials: !settings.UseLocalCredentials && AwsClientSettings.HasConfiguredCredentials(new SettingsReader())));
         services.AddSingleton(sp => new KeyedSubjectIds(SubjectKeys.DerivedFrom(sp.GetRequiredService<IOtpSecret>())));
         services.AddSingleton<ISubjectIds>(sp => sp.GetRequiredService<KeyedSubjectIds>());
         // Decision 0020: the subject key's one GenerateMac and the token key's one GetPublicKey run

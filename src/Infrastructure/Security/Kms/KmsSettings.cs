@@ -28,6 +28,8 @@ public sealed partial class KmsSettings
     /// </summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
+    private const string KeyReferenceForms = "a KMS key id, key ARN, alias name (alias/...) or alias ARN";
+
     /// <param name="jwtKeyId">The RSA SIGN_VERIFY key that signs tokens.</param>
     /// <param name="otpKeyId">The HMAC_256 GENERATE_VERIFY_MAC key that OTP codes are derived from.</param>
     /// <param name="serviceUrl">An endpoint override (a local server), or null for the region's KMS.</param>
@@ -64,9 +66,10 @@ public sealed partial class KmsSettings
     /// <exception cref="SettingsException">A setting is missing or malformed; the message names it.</exception>
     public static KmsSettings FromEnvironment(Func<string, string?>? read = null)
     {
-        read ??= Environment.GetEnvironmentVariable;
-        var client = AwsClientSettings.Resolve(read, ServiceEndpointSetting);
-        return new KmsSettings(read(JwtKeySetting) ?? "", read(OtpKeySetting) ?? "", client.ServiceUrl, client.Region, client.UseLocalCredentials);
+        var env = new SettingsReader(read);
+        var client = AwsClientSettings.Resolve(env, ServiceEndpointSetting);
+        // Missing keys are refused by the constructor, which also guards keys given in code.
+        return new KmsSettings(env.Optional(JwtKeySetting) ?? "", env.Optional(OtpKeySetting) ?? "", client.ServiceUrl, client.Region, client.UseLocalCredentials);
     }
 
     /// <summary>The process's one KMS client (the low-level one: no reflection, safe under Native AOT).</summary>
@@ -102,15 +105,10 @@ public sealed partial class KmsSettings
 
     private static string ValidKeyReference(string setting, string? raw)
     {
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            throw new SettingsException(setting, "is required: a KMS key id, key ARN, alias name (alias/...) or alias ARN");
-        }
-
-        var value = raw.Trim();
+        var value = raw?.Trim() is { Length: > 0 } trimmed ? trimmed : throw SettingsException.Missing(setting, KeyReferenceForms);
         if (!KeyReference().IsMatch(value))
         {
-            throw new SettingsException(setting, $"must be a KMS key id, key ARN, alias name (alias/...) or alias ARN, not '{raw}'");
+            throw SettingsException.Invalid(setting, KeyReferenceForms, value);
         }
 
         if (AwsManagedAlias().IsMatch(value))
