@@ -17,6 +17,7 @@ public static class Program
 
           --aot COMMAND       the Native AOT bootstrap, e.g. --aot bench/.artifacts/aot/LambdaHost
           --jit COMMAND       the JIT build, e.g. --jit "dotnet bench/.artifacts/jit/LambdaHost.dll"
+          --baseline COMMAND  another build measured in the same rounds (e.g. the AOT bootstrap before a change)
           --runs N            measured starts per command (default 15; at least 10 for numbers worth quoting)
           --warmup-starts N   unmeasured starts per command first, to warm the file cache (default 1)
           --env KEY=VALUE     extra environment for the function (repeatable); {dataDir} is replaced by the run's
@@ -35,7 +36,7 @@ public static class Program
         """;
 
     private static readonly string[] ValueOptions =
-        ["--aot", "--jit", "--runs", "--warmup-starts", "--env", "--event", "--key-dir", "--timeout", "--out"];
+        ["--aot", "--jit", "--baseline", "--runs", "--warmup-starts", "--env", "--event", "--key-dir", "--timeout", "--out"];
 
     private static readonly string[] FlagOptions = ["--event-orgs", "--keep", "--help", "--deployed", "--embedded-too"];
 
@@ -270,7 +271,7 @@ internal sealed record ColdStartOptions(
     public static ColdStartOptions From(CommandLine line)
     {
         var commands = new List<FunctionCommand>();
-        foreach (var label in new[] { "aot", "jit" })
+        foreach (var label in new[] { "aot", "jit", "baseline" })
         {
             if (line.Value("--" + label) is { } command)
             {
