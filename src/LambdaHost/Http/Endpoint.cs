@@ -36,7 +36,7 @@ public sealed record Endpoint(string Method, string Template, Func<EndpointConte
 }
 
 /// <summary>What an endpoint's handler gets: the request, its <c>{id}</c>, the caller, and where to send its request.</summary>
-public sealed class EndpointContext(HttpRequestData request, string? id, Caller? caller, ISender sender)
+public readonly struct EndpointContext(HttpRequestData request, string? id, Caller? caller, ISender sender)
 {
     public HttpRequestData Request { get; } = request;
 
