@@ -61,4 +61,60 @@ public sealed class LambdaModeProcessTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    [Test]
+    public async Task An_smtp_password_parameter_that_does_not_exist_fails_the_init_naming_setting_and_parameter()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("cleancqrs-lambda-").FullName;
+        await using var runtimeApi = new FakeRuntimeApiServer();
+        await using var ssm = new FakeSsm();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDir,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LambdaHost.dll"));
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address;
+        start.Environment["CLEANCQRS_STORE"] = "sqlite";
+        start.Environment["CLEANCQRS_BROKER"] = "inproc";
+        start.Environment["CLEANCQRS_DATA_DIR"] = dataDir;
+        // The deployed delivery: SMS through SNS (never called here), e-mail with the password in SSM.
+        start.Environment["CLEANCQRS_DELIVERY"] = "aws";
+        start.Environment["EVENTS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:cleancqrs-events.fifo";
+        start.Environment["AWS_ENDPOINT_URL_SNS"] = "http://127.0.0.1:1/";
+        start.Environment["AWS_ENDPOINT_URL_SSM"] = ssm.Endpoint.AbsoluteUri;
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/cleancqrs-tests/credentials";
+        start.Environment["SMTP_HOST"] = "email-smtp.us-east-1.amazonaws.com";
+        start.Environment["SMTP_USERNAME"] = "AKIAEXAMPLE";
+        start.Environment["SMTP_FROM"] = "no-reply@example.com";
+        start.Environment["SMTP_PASSWORD_PARAMETER"] = "/cleancqrs/smtp-password";
+        using var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var initError = await runtimeApi.InitError.Task.WaitAsync(Patience);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(initError.ErrorType, Is.EqualTo("Runtime.ConfigInvalid"));
+                Assert.That(initError.Body, Does.Contain("SMTP_PASSWORD_PARAMETER").And.Contain("/cleancqrs/smtp-password").And.Contain("ParameterNotFound"));
+                Assert.That(ssm.Calls.Select(c => c.Target), Is.EqualTo(new[] { "AmazonSSM.GetParameter" }));
+            });
+            await process.WaitForExitAsync().WaitAsync(Patience);
+            Assert.That(process.ExitCode, Is.EqualTo(1), "the runtime exits after reporting the init error");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
 }
