@@ -20,21 +20,7 @@ public sealed class LambdaModeProcessTests
     {
         var dataDir = Directory.CreateTempSubdirectory("cleancqrs-lambda-").FullName;
         await using var runtimeApi = new FakeRuntimeApiServer();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LambdaHost.dll"));
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address;
-        start.Environment["CLEANCQRS_STORE"] = "sqlite";
-        start.Environment["CLEANCQRS_BROKER"] = "inproc";
-        start.Environment["CLEANCQRS_DATA_DIR"] = dataDir;
-        using var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = Launch(runtimeApi, dataDir);
         try
         {
             var request = AwsEvents.HttpApi(new ApiRequest("POST", "/otp").WithJson("""{"primary":"lambda@example.com","role":"org","country":"SG"}"""));
@@ -68,31 +54,19 @@ public sealed class LambdaModeProcessTests
         var dataDir = Directory.CreateTempSubdirectory("cleancqrs-lambda-").FullName;
         await using var runtimeApi = new FakeRuntimeApiServer();
         await using var ssm = new FakeSsm();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LambdaHost.dll"));
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address;
-        start.Environment["CLEANCQRS_STORE"] = "sqlite";
-        start.Environment["CLEANCQRS_BROKER"] = "inproc";
-        start.Environment["CLEANCQRS_DATA_DIR"] = dataDir;
         // The deployed delivery: SMS through SNS (never called here), e-mail with the password in SSM.
-        start.Environment["CLEANCQRS_DELIVERY"] = "aws";
-        start.Environment["EVENTS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:cleancqrs-events.fifo";
-        start.Environment["AWS_ENDPOINT_URL_SNS"] = "http://127.0.0.1:1/";
-        start.Environment["AWS_ENDPOINT_URL_SSM"] = ssm.Endpoint.AbsoluteUri;
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/cleancqrs-tests/credentials";
-        start.Environment["SMTP_HOST"] = "email-smtp.us-east-1.amazonaws.com";
-        start.Environment["SMTP_USERNAME"] = "AKIAEXAMPLE";
-        start.Environment["SMTP_FROM"] = "no-reply@example.com";
-        start.Environment["SMTP_PASSWORD_PARAMETER"] = "/cleancqrs/smtp-password";
-        using var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = Launch(runtimeApi, dataDir, new Dictionary<string, string>
+        {
+            ["CLEANCQRS_DELIVERY"] = "aws",
+            ["EVENTS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:cleancqrs-events.fifo",
+            ["AWS_ENDPOINT_URL_SNS"] = "http://127.0.0.1:1/",
+            ["AWS_ENDPOINT_URL_SSM"] = ssm.Endpoint.AbsoluteUri,
+            ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/cleancqrs-tests/credentials",
+            ["SMTP_HOST"] = "email-smtp.us-east-1.amazonaws.com",
+            ["SMTP_USERNAME"] = "AKIAEXAMPLE",
+            ["SMTP_FROM"] = "no-reply@example.com",
+            ["SMTP_PASSWORD_PARAMETER"] = "/cleancqrs/smtp-password",
+        });
         try
         {
             var initError = await runtimeApi.InitError.Task.WaitAsync(Patience);
@@ -116,5 +90,31 @@ public sealed class LambdaModeProcessTests
 
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    /// <summary>LambdaHost.dll in Lambda mode against <paramref name="runtimeApi"/>, on SQLite and the in-process broker.</summary>
+    private static Process Launch(FakeRuntimeApiServer runtimeApi, string dataDir, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDir,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LambdaHost.dll"));
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address;
+        start.Environment["CLEANCQRS_STORE"] = "sqlite";
+        start.Environment["CLEANCQRS_BROKER"] = "inproc";
+        start.Environment["CLEANCQRS_DATA_DIR"] = dataDir;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 }
