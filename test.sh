@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [ -f tools/dynalite/package.json ]; then
   (cd tools/dynalite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
-# The AWS SDK for JavaScript v3 (SNS, KMS) that our requests are compared with, and the CloudFormation
+# The AWS SDK for JavaScript v3 (SNS, KMS, SSM) that our requests are compared with, and the CloudFormation
 # resource schemas (@aws-cdk/aws-service-spec) the template is validated against; both pinned.
 for tool in tools/aws-sdk-check tools/cfn-schema; do
   if [ -f "$tool/package.json" ]; then

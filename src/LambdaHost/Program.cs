@@ -224,11 +224,7 @@ public static class Program
         {
             provider = Composition.BuildServiceProvider(ServiceSettings.FromEnvironment(), LogFormat.JsonLines, validate: false);
             function = provider.GetRequiredService<Function>();
-            // Init-phase work the adapters asked for (secrets read, clients built), none of it blocking here.
-            foreach (var warmup in provider.GetServices<IStartupWarmup>())
-            {
-                warmup.Warm();
-            }
+            await StartAsync(provider);
         }
         catch (Exception ex)
         {
@@ -272,6 +268,25 @@ public static class Program
                 logger.LogCritical(ex, "The runtime loop stopped");
                 return ExitFailure;
             }
+        }
+    }
+
+    /// <summary>
+    /// The init-phase work the adapters asked for: every warm-up starts (secrets read, clients built)
+    /// without blocking, then the start-up checks wait for the answers that can prove the configuration
+    /// wrong, so a deployment that cannot work fails its init with the checks' message.
+    /// </summary>
+    public static async Task StartAsync(IServiceProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        foreach (var warmup in provider.GetServices<IStartupWarmup>())
+        {
+            warmup.Warm();
+        }
+
+        foreach (var check in provider.GetServices<IStartupCheck>())
+        {
+            await check.CheckAsync(CancellationToken.None);
         }
     }
 

@@ -38,6 +38,40 @@ public sealed class SqsConsumerTests
     }
 
     [Test]
+    public async Task Sns_wrapped_envelope_whose_notification_attribute_names_another_type_fails_the_record()
+    {
+        var notification = JsonNode.Parse(AwsEvents.SnsEnvelope(Envelope("a", 1)))!;
+        notification["MessageAttributes"]!["eventType"]!["Value"] = "OrgUpdated.v1";
+
+        var failures = await HandleAsync(("m1", "org-a", notification.ToJsonString()));
+
+        Assert.That(failures, Is.EqualTo(new[] { "m1" }));
+        Assert.That(await _host.Orgs.GetAsync("a", default), Is.Null);
+    }
+
+    [Test]
+    public async Task Sns_wrapped_envelope_without_message_attributes_fails_the_record()
+    {
+        var notification = JsonNode.Parse(AwsEvents.SnsEnvelope(Envelope("a", 1)))!.AsObject();
+        notification.Remove("MessageAttributes");
+
+        var failures = await HandleAsync(("m1", "org-a", notification.ToJsonString()));
+
+        Assert.That(failures, Is.EqualTo(new[] { "m1" }));
+    }
+
+    [Test]
+    public async Task An_sqs_attribute_and_a_notification_attribute_that_disagree_fail_the_record()
+    {
+        var @event = JsonNode.Parse(AwsEvents.SqsFifo(("m1", "org-a", AwsEvents.SnsEnvelope(Envelope("a", 1)))))!;
+        @event["Records"]![0]!["messageAttributes"] = AwsEvents.EventTypeAttribute("OrgUpdated.v1");
+
+        var raw = await _host.Function.HandleAsync(AwsEvents.Bytes(@event), _host.NewContext(), CancellationToken.None);
+
+        Assert.That(Encoding.UTF8.GetString(raw), Is.EqualTo("""{"batchItemFailures":[{"itemIdentifier":"m1"}]}"""));
+    }
+
+    [Test]
     public async Task Redelivered_event_is_skipped()
     {
         var envelope = Envelope("a", 1);
@@ -110,6 +144,7 @@ public sealed class SqsConsumerTests
     {
         var @event = AwsEvents.Load("sqs-event.json");
         @event["Records"]![1]!["body"] = Envelope("a", 1);
+        @event["Records"]![1]!["messageAttributes"] = AwsEvents.EventTypeAttribute("OrgCreated.v1");
 
         var raw = await _host.Function.HandleAsync(AwsEvents.Bytes(@event), _host.NewContext(), CancellationToken.None);
 

@@ -2,17 +2,19 @@
 // would send, without sending them: a request handler records each request and answers with an error
 // that stops the call (one attempt, no retries). Nothing leaves the machine.
 //
-// stdin:  [{ "service": "sns" | "kms", "operation": "Publish", "input": { ... }, "binary": ["Message"] }]
+// stdin:  [{ "service": "sns" | "kms" | "ssm", "operation": "Publish", "input": { ... }, "binary": ["Message"] }]
 //         (members named in "binary" are base64 in the input and passed to the SDK as bytes)
 // stdout: [{ "method", "path", "query", "headers": { lower-case name: value }, "body" }]
 import { SNSClient, PublishCommand, PublishBatchCommand } from '@aws-sdk/client-sns';
 import { KMSClient, SignCommand, GetPublicKeyCommand, GenerateMacCommand } from '@aws-sdk/client-kms';
+import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';
 
 const commands = {
   sns: { Publish: PublishCommand, PublishBatch: PublishBatchCommand },
   kms: { Sign: SignCommand, GetPublicKey: GetPublicKeyCommand, GenerateMac: GenerateMacCommand },
+  ssm: { GetParameter: GetParameterCommand },
 };
-const clients = { sns: SNSClient, kms: KMSClient };
+const clients = { sns: SNSClient, kms: KMSClient, ssm: SSMClient };
 
 class Recorded extends Error {}
 

@@ -42,7 +42,13 @@ public static class EventSerializer
     /// The stored event in a wire envelope; throws <see cref="JsonException"/> or
     /// <see cref="UnknownEventTypeException"/> when the message is not one.
     /// </summary>
-    public static StoredEvent FromEnvelopeJson(string json)
+    public static StoredEvent FromEnvelopeJson(string json) => ReadEnvelope(json).Event;
+
+    /// <summary>
+    /// <see cref="FromEnvelopeJson"/>, with the wire name the envelope carries: the name the event was
+    /// published under, which an upcaster would keep on the wire while the event read is a later version.
+    /// </summary>
+    public static (StoredEvent Event, string WireType) ReadEnvelope(string json)
     {
         var envelope = JsonSerializer.Deserialize(json, Json.WireEnvelope)
             ?? throw new JsonException("The message is not an event envelope.");
@@ -51,13 +57,14 @@ public static class EventSerializer
             throw new JsonException("The event envelope lacks streamId, type or a positive version.");
         }
 
-        return new StoredEvent(
+        var stored = new StoredEvent(
             envelope.EventId,
             envelope.StreamId,
             envelope.Version,
             DeserializeData(envelope.Type, envelope.Data),
             envelope.OccurredAt,
             new EventMetadata(envelope.Metadata?.CorrelationId, envelope.Metadata?.CausationId));
+        return (stored, envelope.Type);
     }
 
 }

@@ -80,7 +80,7 @@ public static class LocalMode
             m.Body,
             m.ReceiveCount,
             m.SentAt,
-            m.Attributes.GetValueOrDefault(InProcCommitPublisher.EventTypeAttribute, string.Empty))).ToArray();
+            m.Attributes.GetValueOrDefault(InProcCommitPublisher.EventTypeAttribute))).ToArray();
         return await function.DeliverAsync(records, BatchTimeout, cancellationToken, logger);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CleanCqrs.Infrastructure.Messaging;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Lambda.Events;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace CleanCqrs.LambdaHost.Local;
 /// <summary>
 /// One message of the local FIFO broker, as it is handed to the function: its id, message group,
 /// deduplication id, body (the wire envelope), how often it has been delivered, when it was sent,
-/// and the event type (carried as the <c>eventType</c> message attribute).
+/// and the event type (carried as the <c>eventType</c> message attribute; a message published without
+/// one is handed over without one, and the consumer refuses it).
 /// </summary>
 public sealed record LocalSqsRecord(
     string MessageId,
@@ -18,7 +20,7 @@ public sealed record LocalSqsRecord(
     string Body,
     int ReceiveCount,
     DateTimeOffset SentAt,
-    string EventType);
+    string? EventType);
 
 /// <summary>
 /// Lets the in-process broker deliver batches exactly as Lambda's SQS FIFO event source would: an
@@ -27,7 +29,7 @@ public sealed record LocalSqsRecord(
 public static class LocalSqsEvents
 {
     public const string QueueArn = "arn:aws:sqs:local:000000000000:cleancqrs-events.fifo";
-    public const string EventTypeAttribute = "eventType";
+    public const string EventTypeAttribute = InProcCommitPublisher.EventTypeAttribute;
 
     /// <summary>The SQS event for <paramref name="records"/>, in their order (one message group after another or interleaved).</summary>
     public static byte[] BuildEvent(IReadOnlyList<LocalSqsRecord> records)
@@ -55,16 +57,18 @@ public static class LocalSqsEvents
                     MessageGroupId = record.GroupId,
                     MessageDeduplicationId = record.DeduplicationId,
                 },
-                MessageAttributes = new Dictionary<string, SqsMessageAttribute>(StringComparer.Ordinal)
-                {
-                    [EventTypeAttribute] = new SqsMessageAttribute
+                MessageAttributes = record.EventType is null
+                    ? []
+                    : new Dictionary<string, SqsMessageAttribute>(StringComparer.Ordinal)
                     {
-                        StringValue = record.EventType,
-                        StringListValues = [],
-                        BinaryListValues = [],
-                        DataType = "String",
+                        [EventTypeAttribute] = new SqsMessageAttribute
+                        {
+                            StringValue = record.EventType,
+                            StringListValues = [],
+                            BinaryListValues = [],
+                            DataType = "String",
+                        },
                     },
-                },
                 EventSource = "aws:sqs",
                 EventSourceArn = QueueArn,
                 AwsRegion = "local",

@@ -10,8 +10,9 @@ namespace CleanCqrs.LambdaHost.Messaging;
 
 /// <summary>
 /// Runs an SQS batch through the projections and event handlers, in order. A record that fails
-/// (not an event, or a handler threw) is reported in <c>batchItemFailures</c>, and so is every
-/// later record of its message group, unprocessed, so that a group never overtakes itself.
+/// (not an event, an <c>eventType</c> attribute that does not name the body's type, or a handler
+/// threw) is reported in <c>batchItemFailures</c>, and so is every later record of its message group,
+/// unprocessed, so that a group never overtakes itself.
 /// </summary>
 public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger, IMetrics? metrics = null)
 {
@@ -57,13 +58,20 @@ public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger,
     private async ValueTask<bool> TryProcessAsync(SqsMessage record, CancellationToken cancellationToken)
     {
         Application.Common.EventSourcing.StoredEvent stored;
+        // A poison message fails on every delivery until the queue dead-letters it: each attempt is an error.
         try
         {
-            stored = EventMessage.Decode(record.Body);
+            stored = EventMessage.Decode(record);
+        }
+        catch (EventTypeMismatchException ex)
+        {
+            logger.LogError("Message {MessageId} (receive count {ReceiveCount}) is refused: {Reason}",
+                record.MessageId, record.Attributes?.ApproximateReceiveCount, ex.Message);
+            return false;
         }
         catch (Exception ex)
         {
-            logger.LogWarning("Message {MessageId} (receive count {ReceiveCount}) holds no event: {Reason}",
+            logger.LogError("Message {MessageId} (receive count {ReceiveCount}) holds no event: {Reason}",
                 record.MessageId, record.Attributes?.ApproximateReceiveCount, ex.Message);
             return false;
         }

@@ -16,10 +16,13 @@ internal static class AwsSdkJs
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The SDK clients capture.mjs loads; a tree installed before one was added lacks it.</summary>
+    private static readonly string[] Clients = ["client-sns", "client-kms", "client-ssm"];
+
     public static async Task<IReadOnlyList<WireRequest>> CaptureAsync(params SdkCall[] calls)
     {
         var folder = Path.Combine(RepositoryRoot(), "tools", "aws-sdk-check");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@aws-sdk", "client-sns")))
+        if (Clients.Any(client => !Directory.Exists(Path.Combine(folder, "node_modules", "@aws-sdk", client))))
         {
             throw new InvalidOperationException($"The AWS SDK for JavaScript is not installed: run `npm ci` in {folder} (./test.sh does).");
         }

@@ -14,6 +14,8 @@ public sealed class ComparisonCatchesAlteredRequestsTests
     private static WireRequest snsSdk = null!;
     private static WireRequest kmsOurs = null!;
     private static WireRequest kmsSdk = null!;
+    private static WireRequest ssmOurs = null!;
+    private static WireRequest ssmSdk = null!;
 
     [OneTimeSetUp]
     public static async Task CaptureAgreeingPairs()
@@ -34,6 +36,13 @@ public sealed class ComparisonCatchesAlteredRequestsTests
             snsOurs = SnsRequestsMatchTheAwsSdkTests.Ours(server.Requests.Single());
         }
 
+        await using (var ssm = new FakeSsm())
+        {
+            ssm.Parameters[SsmRequestsMatchTheAwsSdkTests.Parameter] = ("SecureString", "s3cret");
+            await SsmRequestsMatchTheAwsSdkTests.Password(ssm).GetAsync(CancellationToken.None);
+            ssmOurs = SsmRequestsMatchTheAwsSdkTests.Ours(ssm.Calls.Single());
+        }
+
         var kmsInput = new JsonObject { ["KeyId"] = "alias/cleancqrs-jwt" };
         var sdk = await AwsSdkJs.CaptureAsync(
             new SdkCall("sns", "Publish", new JsonObject
@@ -47,13 +56,16 @@ public sealed class ComparisonCatchesAlteredRequestsTests
                     ["eventType"] = new JsonObject { ["DataType"] = "String", ["StringValue"] = "OrgCreated.v1" },
                 },
             }),
-            new SdkCall("kms", "GetPublicKey", kmsInput));
+            new SdkCall("kms", "GetPublicKey", kmsInput),
+            new SdkCall("ssm", "GetParameter", new JsonObject { ["Name"] = SsmRequestsMatchTheAwsSdkTests.Parameter, ["WithDecryption"] = true }));
         snsSdk = sdk[0];
         kmsSdk = sdk[1];
+        ssmSdk = sdk[2];
         kmsOurs = WireRequest.Parse("POST", "/", "application/x-amz-json-1.1", "TrentService.GetPublicKey", kmsInput.ToJsonString());
 
         Assert.That(WireRequest.Differences(snsOurs, snsSdk), Is.Empty, "the unaltered SNS pair must agree for the alterations to mean anything");
         Assert.That(WireRequest.Differences(kmsOurs, kmsSdk), Is.Empty, "the unaltered KMS pair must agree for the alterations to mean anything");
+        Assert.That(WireRequest.Differences(ssmOurs, ssmSdk), Is.Empty, "the unaltered SSM pair must agree for the alterations to mean anything");
     }
 
     private static IEnumerable<TestCaseData> SnsAlterations()
@@ -125,6 +137,36 @@ public sealed class ComparisonCatchesAlteredRequestsTests
         var altered = kmsOurs with { Json = JsonNode.Parse(body) };
 
         Assert.That(WireRequest.Differences(altered, kmsSdk), Has.Some.Contains(member));
+    }
+
+    // The ways a GetParameter call could be misread: no decryption (SSM would hand back the ciphertext),
+    // another parameter, the plural operation's shape, or member names spelt as other SDKs spell them.
+    [TestCase("""{"Name":"/cleancqrs/smtp-password","WithDecryption":false}""", "WithDecryption")]
+    [TestCase("""{"Name":"/cleancqrs/smtp-password"}""", "WithDecryption")]
+    [TestCase("""{"Name":"/cleancqrs/smtp-password","WithDecryption":"true"}""", "WithDecryption")]
+    [TestCase("""{"Name":"/cleancqrs/smtp-password","withDecryption":true}""", "withDecryption")]
+    [TestCase("""{"name":"/cleancqrs/smtp-password","WithDecryption":true}""", "Name")]
+    [TestCase("""{"Name":"cleancqrs/smtp-password","WithDecryption":true}""", "Name")]
+    [TestCase("""{"Names":["/cleancqrs/smtp-password"],"WithDecryption":true}""", "Names")]
+    public void Ssm_request_with_an_altered_body_is_reported(string body, string member)
+    {
+        var altered = ssmOurs with { Json = JsonNode.Parse(body) };
+
+        Assert.That(WireRequest.Differences(altered, ssmSdk), Has.Some.Contains(member));
+    }
+
+    [TestCase("AmazonSSM.GetParameters")]
+    [TestCase("SSM.GetParameter")]
+    [TestCase(null)]
+    public void Ssm_request_with_another_target_is_reported(string? target)
+    {
+        Assert.That(WireRequest.Differences(ssmOurs with { Target = target }, ssmSdk), Has.Some.Contains("X-Amz-Target"));
+    }
+
+    [Test]
+    public void Ssm_request_with_json_1_0_is_reported()
+    {
+        Assert.That(WireRequest.Differences(ssmOurs with { MediaType = "application/x-amz-json-1.0" }, ssmSdk), Has.Some.Contains("media type"));
     }
 
     private static List<KeyValuePair<string, string>> Rename(IReadOnlyList<KeyValuePair<string, string>> fields, string from, string to) =>

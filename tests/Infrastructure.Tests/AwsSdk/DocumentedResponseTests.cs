@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Amazon.KeyManagementService.Model;
+using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Infrastructure.Messaging.Sns;
 using CleanCqrs.Infrastructure.Security.Kms;
 using CleanCqrs.Infrastructure.Tests.Kms;
@@ -10,11 +11,27 @@ namespace CleanCqrs.Infrastructure.Tests.AwsSdk;
 
 /// <summary>
 /// AWS's documented responses, fed to our readers: the SNS Query XML samples (API Reference and the
-/// awsQuery protocol's error shape, see shared/aws-events/sns-publish-api.md) and KMS JSON 1.1 errors
-/// as KMS sends them, throttling included.
+/// awsQuery protocol's error shape, see shared/aws-events/sns-publish-api.md), KMS JSON 1.1 errors
+/// as KMS sends them, and SSM GetParameter's documented output and errors, throttling included.
 /// </summary>
 public sealed class DocumentedResponseTests
 {
+    // aws/aws-cli awscli/examples/ssm/get-parameter.rst, "Example 2: To decrypt the value for a parameter",
+    // the output verbatim: the CLI prints a JSON protocol's response members as they arrive (the
+    // timestamp in epoch seconds, as the JSON 1.1 protocol sends it).
+    private const string GetParameterSample = """
+        {
+            "Parameter": {
+                "Name": "helloSecureWorld",
+                "Type": "SecureString",
+                "Value": "Good day sunshine",
+                "Version": 1,
+                "LastModifiedDate": 1530018761.888,
+                "ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/helloSecureWorld"
+            }
+        }
+        """;
+
     // API Reference, API_Publish, example 2, verbatim (https namespace as the documentation spells it).
     private const string PublishSample = """
         <PublishResponse xmlns="https://sns.amazonaws.com/doc/2010-03-31/">
@@ -179,5 +196,92 @@ public sealed class DocumentedResponseTests
 
         Assert.That(error, Is.InstanceOf(expected));
         Assert.That(kms.CallsTo("GenerateMac"), Has.Count.EqualTo(1), "a client error is not retried");
+    }
+
+    [Test]
+    public async Task Ssm_GetParameter_sample_gives_the_decrypted_value_and_passes_the_start_check()
+    {
+        await using var ssm = new FakeSsm();
+        ssm.Script.Enqueue(new SsmReply(200, GetParameterSample));
+        var password = SsmRequestsMatchTheAwsSdkTests.Password(ssm, "helloSecureWorld");
+
+        password.Warm();
+        await password.CheckAsync(CancellationToken.None);
+
+        Assert.That(await password.GetAsync(CancellationToken.None), Is.EqualTo("Good day sunshine"));
+        Assert.That(ssm.Calls, Has.Count.EqualTo(1));
+    }
+
+    // SSM answers an unknown name with the JSON 1.1 error shape and no message; some services qualify the type.
+    [TestCase("""{"__type":"ParameterNotFound"}""")]
+    [TestCase("""{"__type":"ParameterNotFound","message":""}""")]
+    [TestCase("""{"__type":"com.amazonaws.ssm#ParameterNotFound"}""")]
+    public async Task Ssm_ParameterNotFound_fails_the_start_naming_the_setting_the_parameter_and_the_fix(string error)
+    {
+        await using var ssm = new FakeSsm();
+        ssm.Script.Enqueue(new SsmReply(400, error));
+        var password = SsmRequestsMatchTheAwsSdkTests.Password(ssm);
+
+        password.Warm();
+        var failure = Assert.ThrowsAsync<SettingsException>(async () => await password.CheckAsync(CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.Setting, Is.EqualTo("SMTP_PASSWORD_PARAMETER"));
+            Assert.That(failure.Message, Does.Contain(SsmRequestsMatchTheAwsSdkTests.Parameter).And.Contain("ParameterNotFound").And.Contain("SecureString"));
+            Assert.That(ssm.Calls, Has.Count.EqualTo(1), "a client error is not retried");
+        });
+    }
+
+    [Test]
+    public async Task Ssm_AccessDenied_fails_the_start_naming_the_permission()
+    {
+        await using var ssm = new FakeSsm();
+        ssm.Script.Enqueue(SsmReply.Error(
+            "AccessDeniedException",
+            "User: arn:aws:sts::123456789012:assumed-role/fn/fn is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:us-east-1:123456789012:parameter/cleancqrs/smtp-password"));
+        var password = SsmRequestsMatchTheAwsSdkTests.Password(ssm);
+
+        password.Warm();
+        var failure = Assert.ThrowsAsync<SettingsException>(async () => await password.CheckAsync(CancellationToken.None));
+
+        Assert.That(failure!.Message, Does.Contain("AccessDeniedException").And.Contain("ssm:GetParameter"));
+    }
+
+    // SSM's common errors: ThrottlingException (400, "Rate exceeded"); the SDK's standard retry knows it.
+    [TestCase("ThrottlingException")]
+    [TestCase("com.amazon.coral.availability#ThrottlingException")]
+    public async Task Ssm_throttling_is_retried_by_the_sdk_and_the_password_still_comes(string type)
+    {
+        await using var ssm = new FakeSsm();
+        ssm.Parameters[SsmRequestsMatchTheAwsSdkTests.Parameter] = ("SecureString", "s3cret-from-ssm");
+        ssm.Script.Enqueue(SsmReply.Error(type, "Rate exceeded"));
+        var password = SsmRequestsMatchTheAwsSdkTests.Password(ssm);
+
+        password.Warm();
+        await password.CheckAsync(CancellationToken.None);
+
+        Assert.That(await password.GetAsync(CancellationToken.None), Is.EqualTo("s3cret-from-ssm"));
+        Assert.That(ssm.Calls, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Ssm_throttling_that_outlasts_the_retries_does_not_fail_the_start_and_the_next_read_succeeds()
+    {
+        await using var ssm = new FakeSsm();
+        ssm.Parameters[SsmRequestsMatchTheAwsSdkTests.Parameter] = ("SecureString", "s3cret-from-ssm");
+        for (var i = 0; i < 20; i++)
+        {
+            ssm.Script.Enqueue(SsmReply.Error("ThrottlingException", "Rate exceeded"));
+        }
+
+        var password = SsmRequestsMatchTheAwsSdkTests.Password(ssm);
+
+        password.Warm();
+        await password.CheckAsync(CancellationToken.None);
+        Assert.CatchAsync(async () => await password.GetAsync(CancellationToken.None), "the throttled read fails the e-mail that waits for it");
+        ssm.Script.Clear();
+
+        Assert.That(await password.GetAsync(CancellationToken.None), Is.EqualTo("s3cret-from-ssm"), "the next e-mail reads again");
     }
 }

@@ -2,15 +2,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.KeyManagementService;
+using CleanCqrs.Infrastructure.Security;
 using CleanCqrs.Infrastructure.Security.Kms;
 using CleanCqrs.Infrastructure.Tests.Kms;
 
 namespace CleanCqrs.Infrastructure.Tests.AwsSdk;
 
 /// <summary>
-/// Every KMS call the service makes (GetPublicKey and Sign for tokens, GenerateMac for OTP codes), as
-/// our adapters send it through AWSSDK.KeyManagementService and as the AWS SDK for JavaScript v3
-/// builds it: X-Amz-Target, media type, method, path and every JSON member must agree.
+/// Every KMS call the service makes (GetPublicKey and Sign for tokens, GenerateMac for OTP codes and for
+/// the subject key), as our adapters send it through AWSSDK.KeyManagementService and as the AWS SDK for
+/// JavaScript v3 builds it: X-Amz-Target, media type, method, path and every JSON member must agree.
 /// </summary>
 public sealed class KmsRequestsMatchTheAwsSdkTests
 {
@@ -71,6 +72,26 @@ public sealed class KmsRequestsMatchTheAwsSdkTests
             {
                 ["KeyId"] = FakeKms.OtpKeyArn,
                 ["Message"] = Convert.ToBase64String(message),
+                ["MacAlgorithm"] = "HMAC_SHA_256",
+            },
+            "Message"));
+
+        AssertSame(Ours(kms.Calls.Single()), sdk.Single());
+    }
+
+    [Test]
+    public async Task Subject_key_derivation_matches_the_sdk_GenerateMac_of_the_fixed_label()
+    {
+        await SubjectKeys.DerivedFrom(new KmsOtpSecret(client, FakeKms.OtpKeyArn))(CancellationToken.None);
+
+        var sdk = await AwsSdkJs.CaptureAsync(new SdkCall(
+            "kms",
+            "GenerateMac",
+            new JsonObject
+            {
+                ["KeyId"] = FakeKms.OtpKeyArn,
+                // Spelt out, not taken from SubjectKeys: every subject id depends on these exact bytes.
+                ["Message"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("cleancqrs-subject-key:v1")),
                 ["MacAlgorithm"] = "HMAC_SHA_256",
             },
             "Message"));

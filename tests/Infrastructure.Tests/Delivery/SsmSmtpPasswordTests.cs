@@ -58,7 +58,7 @@ public sealed class SsmSmtpPasswordTests
         script.Enqueue((400, """{"__type":"ParameterNotFound","message":"Parameter /cleancqrs/smtp-password not found."}"""));
         var password = Password();
 
-        Assert.CatchAsync<ParameterNotFoundException>(async () => await password.GetAsync(CancellationToken.None));
+        Assert.CatchAsync<SettingsException>(async () => await password.GetAsync(CancellationToken.None));
         var value = await password.GetAsync(CancellationToken.None);
 
         Assert.That(value, Is.EqualTo("s3cret-from-ssm"));
@@ -66,13 +66,16 @@ public sealed class SsmSmtpPasswordTests
     }
 
     [Test]
-    public void A_plain_string_parameter_is_refused_naming_it()
+    public void A_plain_string_parameter_fails_the_start_naming_it()
     {
         script.Enqueue((200, Reply("String")));
 
-        var error = Assert.CatchAsync<InvalidOperationException>(async () => await Password().GetAsync(CancellationToken.None));
+        var password = Password();
+        password.Warm();
+        var error = Assert.CatchAsync<SettingsException>(async () => await password.CheckAsync(CancellationToken.None), "the start fails");
 
         Assert.That(error!.Message, Does.Contain(Parameter).And.Contain("SecureString"));
+        Assert.That(error.Setting, Is.EqualTo(SmtpSettings.PasswordParameterSetting));
     }
 
     [Test]

@@ -1,7 +1,9 @@
+using CleanCqrs.Application.Common.EventSourcing;
 using CleanCqrs.Application.Common.Ports;
 using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Orgs;
 using CleanCqrs.Infrastructure.Messaging;
+using CleanCqrs.Infrastructure.Serialization;
 using CleanCqrs.LambdaHost.Lambda;
 using CleanCqrs.LambdaHost.Local;
 using CleanCqrs.LambdaHost.Tests.EndToEnd.Support;
@@ -34,6 +36,12 @@ public sealed class PoisonMessageTests
     {
         NotJson,
         UnknownEventType,
+
+        /// <summary>A well-formed OrgCreated whose <c>eventType</c> attribute names another type.</summary>
+        EventTypeMismatch,
+
+        /// <summary>A well-formed OrgCreated published without the <c>eventType</c> attribute.</summary>
+        NoEventType,
     }
 
     [SetUp]
@@ -154,12 +162,24 @@ public sealed class PoisonMessageTests
     private static BrokerMessage PoisonFor(OrgCaller caller, Poison poison)
     {
         var stream = StreamOf(caller);
-        var body = poison switch
+        var at = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+        // Were the attribute not checked, this would be projected as the org's version 1 under a forged name.
+        var forged = EventSerializer.ToEnvelopeJson(new StoredEvent(
+            Guid.NewGuid(), stream, 1, new OrgCreated(caller.Id, "Forged", "Nowhere", null, at), at, new EventMetadata("poison", null)));
+        var (body, eventType) = poison switch
         {
-            Poison.NotJson => """{"eventId":"0193""",
-            _ => $$$"""{"eventId":"{{{Guid.NewGuid()}}}","streamId":"{{{stream}}}","version":1,"type":"OrgRenamed.v9","occurredAt":"2026-11-27T09:00:00Z","data":{"orgId":"{{{caller.Id}}}"},"metadata":{}}""",
+            Poison.NotJson => ("""{"eventId":"0193""", "OrgRenamed.v9"),
+            Poison.EventTypeMismatch => (forged, "OrgUpdated.v1"),
+            Poison.NoEventType => (forged, null),
+            _ => ($$$"""{"eventId":"{{{Guid.NewGuid()}}}","streamId":"{{{stream}}}","version":1,"type":"OrgRenamed.v9","occurredAt":"2026-11-27T09:00:00Z","data":{"orgId":"{{{caller.Id}}}"},"metadata":{}}""", "OrgRenamed.v9"),
         };
-        return new BrokerMessage(stream, PoisonId, body, new Dictionary<string, string> { [InProcCommitPublisher.EventTypeAttribute] = "OrgRenamed.v9" });
+        var attributes = new Dictionary<string, string>();
+        if (eventType is not null)
+        {
+            attributes[InProcCommitPublisher.EventTypeAttribute] = eventType;
+        }
+
+        return new BrokerMessage(stream, PoisonId, body, attributes);
     }
 
     private static async Task<OrgCaller> NewOrgCallerAsync(ITokenIssuer issuer)

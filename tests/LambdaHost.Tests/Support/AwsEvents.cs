@@ -124,7 +124,11 @@ public static class AwsEvents
         return Bytes(e);
     }
 
-    /// <summary>An SQS FIFO event from the Lambda developer guide's sample record, one record per message.</summary>
+    /// <summary>
+    /// An SQS FIFO event from the Lambda developer guide's sample record, one record per message. A body
+    /// that is a wire envelope gets the <c>eventType</c> message attribute naming its type, as SNS raw
+    /// delivery passes the publisher's attribute on; any other body (an SNS notification, garbage) gets none.
+    /// </summary>
     public static byte[] SqsFifo(params (string MessageId, string GroupId, string Body)[] messages)
     {
         var e = Load("sqs-fifo-event.json");
@@ -139,6 +143,11 @@ public static class AwsEvents
             record["attributes"]!["MessageGroupId"] = groupId;
             record["attributes"]!["MessageDeduplicationId"] = messageId;
             record["attributes"]!["SequenceNumber"] = (sequence++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (EnvelopeType(body) is { } type)
+            {
+                record["messageAttributes"] = EventTypeAttribute(type);
+            }
+
             records.Add(record);
         }
 
@@ -146,14 +155,51 @@ public static class AwsEvents
         return Bytes(e);
     }
 
-    /// <summary>An SNS FIFO notification (as an SQS subscriber without raw delivery gets it) carrying <paramref name="message"/>.</summary>
+    /// <summary>
+    /// An SNS FIFO notification (as an SQS subscriber without raw delivery gets it) carrying
+    /// <paramref name="message"/>; when that is a wire envelope, with the <c>eventType</c> attribute in
+    /// the notification's <c>MessageAttributes</c> (SNS's <c>{"Type","Value"}</c> form).
+    /// </summary>
     public static string SnsEnvelope(string message)
     {
         var sample = Load("sqs-sns-envelope-fifo-event-2.json")["Records"]![0]!["body"]!.GetValue<string>();
         var notification = JsonNode.Parse(sample)!;
         notification["MessageId"] = Guid.NewGuid().ToString();
         notification["Message"] = message;
+        if (EnvelopeType(message) is { } type)
+        {
+            notification["MessageAttributes"] = new JsonObject
+            {
+                ["eventType"] = new JsonObject { ["Type"] = "String", ["Value"] = type },
+            };
+        }
+
         return notification.ToJsonString();
+    }
+
+    /// <summary>The <c>messageAttributes</c> of a record whose publisher set <c>eventType</c>, in Lambda's lower-case form.</summary>
+    public static JsonObject EventTypeAttribute(string type) => new()
+    {
+        ["eventType"] = new JsonObject
+        {
+            ["stringValue"] = type,
+            ["stringListValues"] = new JsonArray(),
+            ["binaryListValues"] = new JsonArray(),
+            ["dataType"] = "String",
+        },
+    };
+
+    /// <summary>The <c>type</c> of a wire envelope, or null for any other text.</summary>
+    public static string? EnvelopeType(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject envelope && envelope["type"] is JsonValue type && type.TryGetValue<string>(out var name) ? name : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static List<(string Name, List<string> Values)> ParseQuery(string? query)

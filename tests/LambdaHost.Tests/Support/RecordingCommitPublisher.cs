@@ -67,7 +67,8 @@ public sealed class RecordingCommitPublisher : ICommitPublisher
                     viaSns ? AwsEvents.SnsEnvelope(envelope) : envelope,
                     1,
                     now,
-                    EventSerializer.TypeName(stored.Data));
+                    // Without raw delivery the attribute travels inside the notification only.
+                    viaSns ? null : EventSerializer.TypeName(stored.Data));
             })
             .ToList();
         return await function.DeliverAsync(batch, TimeSpan.FromMinutes(1), CancellationToken.None);

@@ -18,7 +18,8 @@ public enum RecordBody
     Doubtful,
 }
 
-public sealed record HostileSqsRecord(string Kind, string? MessageId, string? GroupId, string? Body, RecordBody Content);
+/// <param name="EventType">The <c>eventType</c> SQS message attribute (raw delivery), or null for none.</param>
+public sealed record HostileSqsRecord(string Kind, string? MessageId, string? GroupId, string? Body, RecordBody Content, string? EventType = null);
 
 /// <summary>One SQS batch as the Lambda event source would deliver it, with adversarial records.</summary>
 public sealed record HostileSqsBatch(IReadOnlyList<HostileSqsRecord> Records)
@@ -50,7 +51,18 @@ public sealed record HostileSqsBatch(IReadOnlyList<HostileSqsRecord> Records)
                 ["receiptHandle"] = "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
                 ["body"] = record.Body,
                 ["attributes"] = attributes,
-                ["messageAttributes"] = new JsonObject(),
+                ["messageAttributes"] = record.EventType is null
+                    ? new JsonObject()
+                    : new JsonObject
+                    {
+                        ["eventType"] = new JsonObject
+                        {
+                            ["stringValue"] = record.EventType,
+                            ["stringListValues"] = new JsonArray(),
+                            ["binaryListValues"] = new JsonArray(),
+                            ["dataType"] = "String",
+                        },
+                    },
                 ["md5OfBody"] = "e4e68fb7bd0e697a0ae8f1bb342846b3",
                 ["eventSource"] = "aws:sqs",
                 ["eventSourceARN"] = "arn:aws:sqs:us-east-2:123456789012:cleancqrs-events.fifo",
@@ -68,15 +80,17 @@ public sealed record HostileSqsBatch(IReadOnlyList<HostileSqsRecord> Records)
     }
 
     public override string ToString() =>
-        string.Join("\n", Records.Select((r, i) => $"  [{i}] {r.Kind} ({r.Content}) id {r.MessageId ?? "(none)"} group {r.GroupId ?? "(none)"}: {Shorten(r.Body)}"));
+        string.Join("\n", Records.Select((r, i) => $"  [{i}] {r.Kind} ({r.Content}) id {r.MessageId ?? "(none)"} group {r.GroupId ?? "(none)"} eventType {r.EventType ?? "(none)"}: {Shorten(r.Body)}"));
 
     private static string Shorten(string? body) => body is null ? "(null)" : body.Length <= 200 ? body : $"{body[..200]}… ({body.Length} chars)";
 }
 
 /// <summary>
 /// Adversarial SQS records: bodies that hold no event (garbage, JSON of every other shape, broken
-/// envelopes, SNS notifications without a usable message, very deep or very large text), redeliveries
-/// of events the service already applied, and events from far ahead, in every mix of message groups.
+/// envelopes, SNS notifications without a usable message, very deep or very large text), real events
+/// whose <c>eventType</c> attribute is missing or names another type, redeliveries of events the
+/// service already applied, and events from far ahead, in every mix of message groups. Events carry
+/// the attribute as the publisher sets it: an SQS message attribute, or inside an SNS notification.
 /// </summary>
 public sealed class HostileSqsRecords(HostileWorld world)
 {
@@ -99,15 +113,16 @@ public sealed class HostileSqsRecords(HostileWorld world)
 
     private Gen<HostileSqsRecord> Record =>
         from body in Gen.Frequency(
-            (5, NoEventBody.Select(b => (Kind: b.Kind, Body: b.Body, Content: RecordBody.NoEvent, Stream: (string?)null))),
-            (3, Replay.Select(b => (Kind: b.Kind, Body: (string?)b.Body, Content: RecordBody.HarmlessEvent, Stream: (string?)b.Stream))),
-            (2, BrokenEnvelope.Select(b => (b.Kind, b.Body, b.Content, Stream: (string?)b.Stream))))
+            (5, NoEventBody.Select(b => (Kind: b.Kind, Body: b.Body, Content: RecordBody.NoEvent, Stream: (string?)null, EventType: (string?)null))),
+            (3, Replay.Select(b => (Kind: b.Kind, Body: (string?)b.Body, Content: RecordBody.HarmlessEvent, Stream: (string?)b.Stream, b.EventType))),
+            (1, Disowned.Select(b => (Kind: b.Kind, Body: (string?)b.Body, Content: RecordBody.NoEvent, Stream: (string?)b.Stream, b.EventType))),
+            (2, BrokenEnvelope.Select(b => (b.Kind, b.Body, b.Content, Stream: (string?)b.Stream, b.EventType))))
         from id in Gen.Int.Select(n => "msg-" + n.ToString("x8", CultureInfo.InvariantCulture))
         from groupId in Gen.Frequency(
             (4, Gen.Const(body.Stream)),
             (4, Gen.OneOf(world.ReplayableEnvelopes.Select(e => (string?)e["streamId"]!.GetValue<string>()).Distinct().ToArray())),
             (1, Gen.OneOf<string?>(null, "", "org-elsewhere", "\u202e\u0000")))
-        select new HostileSqsRecord(body.Kind, id, groupId, body.Body, body.Content);
+        select new HostileSqsRecord(body.Kind, id, groupId, body.Body, body.Content, body.EventType);
 
     private static Gen<(string Kind, string? Body)> NoEventBody => Gen.Frequency(
         (3, HostileRequests.OddText.Select(t => ("garbage text", (string?)t))),
@@ -121,15 +136,31 @@ public sealed class HostileSqsRecords(HostileWorld world)
         (1, Gen.String[Gen.Char, 1, 100].Select(b => ("any characters", (string?)b))));
 
     /// <summary>A real, already applied event (raw, or in an SNS notification), or one from far ahead of the store.</summary>
-    private Gen<(string Kind, string Body, string Stream)> Replay =>
+    private Gen<(string Kind, string Body, string Stream, string? EventType)> Replay =>
         from envelope in Gen.OneOf(world.ReplayableEnvelopes.ToArray())
         from ahead in Gen.Frequency((4, Gen.Const(0L)), (1, Gen.OneOf(1_000_000L, long.MaxValue / 2)))
         from viaSns in Gen.Bool
         let copy = With(envelope, "version", ahead == 0 ? envelope["version"]!.DeepClone() : JsonValue.Create(ahead))
-        select (ahead == 0 ? "redelivery" : "far ahead", viaSns ? Sns(copy.ToJsonString()) : copy.ToJsonString(), envelope["streamId"]!.GetValue<string>());
+        let type = TypeOf(envelope)
+        select (ahead == 0 ? "redelivery" : "far ahead",
+            viaSns ? Sns(copy.ToJsonString(), type) : copy.ToJsonString(),
+            envelope["streamId"]!.GetValue<string>(),
+            viaSns ? null : type);
 
-    /// <summary>A real envelope with one member dropped or replaced by a value of the wrong kind.</summary>
-    private Gen<(string Kind, string? Body, RecordBody Content, string Stream)> BrokenEnvelope =>
+    /// <summary>A real event far ahead (it would be applied) whose <c>eventType</c> attribute is missing or does not name its type.</summary>
+    private Gen<(string Kind, string Body, string Stream, string? EventType)> Disowned =>
+        from envelope in Gen.OneOf(world.ReplayableEnvelopes.ToArray())
+        from attribute in Gen.OneOf<string?>(null, "", "OrgUpdated.v1", "OrgCreated.v1", "orgcreated.v1", "OrgRenamed.v9", " ", "\u202e")
+        where attribute != TypeOf(envelope)
+        from viaSns in Gen.Bool
+        let copy = With(envelope, "version", JsonValue.Create(1_000_000L))
+        select ($"far ahead, eventType {(attribute is null ? "missing" : "'" + attribute + "'")}{(viaSns ? " in the notification" : "")}",
+            viaSns ? Sns(copy.ToJsonString(), attribute) : copy.ToJsonString(),
+            envelope["streamId"]!.GetValue<string>(),
+            viaSns ? null : attribute);
+
+    /// <summary>A real envelope with one member dropped or replaced by a value of the wrong kind; the attribute is the publisher's.</summary>
+    private Gen<(string Kind, string? Body, RecordBody Content, string Stream, string? EventType)> BrokenEnvelope =>
         from envelope in Gen.OneOf(world.ReplayableEnvelopes.ToArray())
         from member in Gen.OneOf(EnvelopeMembers)
         from replacement in Gen.OneOf<JsonNode?>(null, JsonValue.Create("x"), JsonValue.Create(0), JsonValue.Create(-1), JsonValue.Create(1.5),
@@ -138,9 +169,10 @@ public sealed class HostileSqsRecords(HostileWorld world)
         from viaSns in Gen.Bool
         let broken = drop ? Without(envelope, member) : With(envelope, member, replacement)
         select ($"envelope with {member} {(drop ? "dropped" : "replaced by " + (replacement?.ToJsonString() ?? "null"))}",
-            (string?)(viaSns ? Sns(broken.ToJsonString()) : broken.ToJsonString()),
+            (string?)(viaSns ? Sns(broken.ToJsonString(), TypeOf(envelope)) : broken.ToJsonString()),
             Classify(member, drop, replacement),
-            envelope["streamId"]!.GetValue<string>());
+            envelope["streamId"]!.GetValue<string>(),
+            viaSns ? null : TypeOf(envelope));
 
     /// <summary>Which broken envelopes certainly hold no event; the rest the decoder may read with defaults.</summary>
     private static RecordBody Classify(string member, bool dropped, JsonNode? replacement) => member switch
@@ -166,15 +198,29 @@ public sealed class HostileSqsRecords(HostileWorld world)
         return copy;
     }
 
-    /// <summary>The SNS notification an SQS subscriber without raw delivery receives.</summary>
-    private static string Sns(string message) => new JsonObject
+    private static string TypeOf(JsonObject envelope) => envelope["type"]!.GetValue<string>();
+
+    /// <summary>The SNS notification an SQS subscriber without raw delivery receives, with the publisher's <c>eventType</c> if any.</summary>
+    private static string Sns(string message, string? eventType)
     {
-        ["Type"] = "Notification",
-        ["MessageId"] = "5f3d3b8c-5c1e-5b6a-9e3a-0c8f5f0c7a11",
-        ["SequenceNumber"] = "10000000000000003000",
-        ["TopicArn"] = "arn:aws:sns:us-east-2:123456789012:cleancqrs-events.fifo",
-        ["Message"] = message,
-        ["Timestamp"] = "2026-03-12T19:03:58.000Z",
-        ["UnsubscribeURL"] = "https://sns.us-east-2.amazonaws.com/?Action=Unsubscribe",
-    }.ToJsonString();
+        var notification = new JsonObject
+        {
+            ["Type"] = "Notification",
+            ["MessageId"] = "5f3d3b8c-5c1e-5b6a-9e3a-0c8f5f0c7a11",
+            ["SequenceNumber"] = "10000000000000003000",
+            ["TopicArn"] = "arn:aws:sns:us-east-2:123456789012:cleancqrs-events.fifo",
+            ["Message"] = message,
+            ["Timestamp"] = "2026-03-12T19:03:58.000Z",
+            ["UnsubscribeURL"] = "https://sns.us-east-2.amazonaws.com/?Action=Unsubscribe",
+        };
+        if (eventType is not null)
+        {
+            notification["MessageAttributes"] = new JsonObject
+            {
+                ["eventType"] = new JsonObject { ["Type"] = "String", ["Value"] = eventType },
+            };
+        }
+
+        return notification.ToJsonString();
+    }
 }

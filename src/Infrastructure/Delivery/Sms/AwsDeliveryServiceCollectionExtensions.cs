@@ -30,6 +30,7 @@ public static class AwsDeliveryServiceCollectionExtensions
                 sp.GetRequiredService<IAmazonSimpleSystemsManagement>(), parameter, SnsServiceCollectionExtensions.LoggerOf<SsmSmtpPassword>(sp)));
             services.AddSingleton<ISmtpPasswordSource>(sp => sp.GetRequiredService<SsmSmtpPassword>());
             services.AddSingleton<IStartupWarmup>(sp => sp.GetRequiredService<SsmSmtpPassword>());
+            services.AddSingleton<IStartupCheck>(sp => sp.GetRequiredService<SsmSmtpPassword>());
         }
         else
         {

@@ -20,10 +20,12 @@ public sealed class ConfiguredSmtpPassword(string? password) : ISmtpPasswordSour
 /// <summary>
 /// The SMTP password from an SSM SecureString parameter (<c>SMTP_PASSWORD_PARAMETER</c>), decrypted by
 /// SSM, read once per process: the read starts at init (<see cref="Warm"/>) and the first e-mail waits
-/// for it. A failed read is not kept, so the next e-mail asks again; the password is never logged.
+/// for it. An answer that shows the configuration wrong (no such parameter, not readable by the role,
+/// not a non-empty SecureString) fails the init (<see cref="CheckAsync"/>); any other failure is logged,
+/// not kept, and the next e-mail asks again. The password is never logged.
 /// </summary>
 public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string parameterName, ILogger<SsmSmtpPassword> logger)
-    : ISmtpPasswordSource, IStartupWarmup
+    : ISmtpPasswordSource, IStartupWarmup, IStartupCheck
 {
     public const string ServiceEndpointSetting = "AWS_ENDPOINT_URL_SSM";
 
@@ -33,15 +35,39 @@ public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string p
     private readonly Lock _gate = new();
     private Task<string>? _read;
 
+    // The read Warm started: the start-up check judges that answer, not a fresh read after it failed.
+    private Task<string>? _started;
+
     public string ParameterName { get; } = parameterName;
 
-    public void Warm() => _ = Read().ContinueWith(
+    public void Warm() => _ = (_started = Read()).ContinueWith(
         t => logger.LogError(t.Exception!.GetBaseException(), "Reading the SMTP password from SSM parameter {Parameter} failed; e-mails will try again", ParameterName),
         CancellationToken.None,
         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
         TaskScheduler.Default);
 
     public async ValueTask<string?> GetAsync(CancellationToken cancellationToken) => await Read().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits for the read <see cref="Warm"/> started, at most <see cref="RequestTimeout"/>, and throws
+    /// the <see cref="SettingsException"/> of a parameter that cannot work. Throttling that outlasts the
+    /// SDK's retries, a 5xx or a slow answer end the wait without failing: e-mails will read again.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (_started ?? Read()).WaitAsync(RequestTimeout, cancellationToken);
+        }
+        catch (SettingsException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Logged by Warm's continuation (or still running): not the configuration's fault.
+        }
+    }
 
     /// <summary>The process's SSM client, resolved like every other AWS client (<see cref="AwsClientSettings"/>).</summary>
     public static IAmazonSimpleSystemsManagement CreateClient(Func<string, string?>? read)
@@ -70,16 +96,33 @@ public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string p
 
     private async Task<string> FetchAsync()
     {
-        var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = ParameterName, WithDecryption = true }, CancellationToken.None);
+        GetParameterResponse response;
+        try
+        {
+            response = await ssm.GetParameterAsync(new GetParameterRequest { Name = ParameterName, WithDecryption = true }, CancellationToken.None);
+        }
+        catch (ParameterNotFoundException)
+        {
+            throw Misconfigured(
+                "does not exist in this account and region (SSM answered ParameterNotFound); create it as a SecureString " +
+                $"first: aws ssm put-parameter --name {ParameterName} --type SecureString --value '…'");
+        }
+        catch (AmazonSimpleSystemsManagementException ex) when (ex.ErrorCode == "AccessDeniedException")
+        {
+            throw Misconfigured(
+                $"cannot be read by the function's role (SSM answered AccessDeniedException: {ex.Message}); grant ssm:GetParameter " +
+                "on it, and kms:Decrypt on its key when that is a customer managed key");
+        }
+
         var parameter = response.Parameter;
         if (parameter?.Type != ParameterType.SecureString)
         {
-            throw new InvalidOperationException(
-                $"SSM parameter {ParameterName} ({SmtpSettings.PasswordParameterSetting}) is a {parameter?.Type?.Value ?? "(missing)"} parameter; store the SMTP password as a SecureString.");
+            throw Misconfigured($"is a {parameter?.Type?.Value ?? "(missing)"} parameter; store the SMTP password as a SecureString");
         }
 
-        return string.IsNullOrEmpty(parameter.Value)
-            ? throw new InvalidOperationException($"SSM parameter {ParameterName} ({SmtpSettings.PasswordParameterSetting}) is empty.")
-            : parameter.Value;
+        return string.IsNullOrEmpty(parameter.Value) ? throw Misconfigured("is empty") : parameter.Value;
     }
+
+    private SettingsException Misconfigured(string problem) =>
+        new(SmtpSettings.PasswordParameterSetting, $"names SSM parameter {ParameterName}, which {problem}");
 }
