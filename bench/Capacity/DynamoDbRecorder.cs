@@ -33,7 +33,7 @@ public sealed class DynamoDbRecorder
 
     private static readonly AsyncLocal<string?> CurrentLabel = new();
 
-    private readonly ConcurrentQueue<RecordedRequest> recorded = new();
+    private readonly ConcurrentQueue<RecordedRequest> _recorded = new();
 
     /// <summary>Requests sent until the scope ends are recorded under <paramref name="label"/>.</summary>
     public static IDisposable Label(string label)
@@ -46,7 +46,7 @@ public sealed class DynamoDbRecorder
     public IReadOnlyList<RecordedRequest> Take()
     {
         var taken = new List<RecordedRequest>();
-        while (recorded.TryDequeue(out var request))
+        while (_recorded.TryDequeue(out var request))
         {
             taken.Add(request);
         }
@@ -82,7 +82,7 @@ public sealed class DynamoDbRecorder
 
         response.Content = replaced;
         var (units, tableUnits, indexUnits) = Consumed(bytes);
-        recorded.Enqueue(new RecordedRequest(
+        _recorded.Enqueue(new RecordedRequest(
             CurrentLabel.Value ?? "(unlabelled)",
             operation,
             (string?)json["TableName"],

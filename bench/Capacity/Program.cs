@@ -193,22 +193,22 @@ static T Expect<T>(Result<T> result, string what) =>
 /// <summary>Runs the projections and handlers of every event of a published commit at once, labelled as projection work.</summary>
 internal sealed class ProjectingPublisher : ICommitPublisher
 {
-    private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
-    private int failures;
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private int _failures;
 
     /// <summary>Events projected, by label.</summary>
-    public IReadOnlyDictionary<string, int> Counts => counts;
+    public IReadOnlyDictionary<string, int> Counts => _counts;
 
     public IMediator? Mediator { get; set; }
 
-    public int Failures => failures;
+    public int Failures => _failures;
 
     public async ValueTask PublishAsync(Commit commit, CancellationToken cancellationToken)
     {
         foreach (var stored in commit.Events)
         {
             var label = "projection of " + stored.Data.GetType().Name;
-            counts.AddOrUpdate(label, 1, (_, n) => n + 1);
+            _counts.AddOrUpdate(label, 1, (_, n) => n + 1);
             using (DynamoDbRecorder.Label(label))
             {
                 try
@@ -217,7 +217,7 @@ internal sealed class ProjectingPublisher : ICommitPublisher
                 }
                 catch (Exception)
                 {
-                    Interlocked.Increment(ref failures);
+                    Interlocked.Increment(ref _failures);
                     throw;
                 }
             }

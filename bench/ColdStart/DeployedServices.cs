@@ -24,32 +24,32 @@ internal sealed class DeployedServices : IAsyncDisposable
     public const string JwtKeyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     public const string OtpKeyArn = "arn:aws:kms:us-east-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321";
 
-    private readonly DynaliteServer dynalite;
-    private readonly LoopbackHttpServer sns;
-    private readonly LoopbackHttpServer kms;
-    private readonly IAmazonDynamoDB client;
-    private readonly RSA signingKey = RSA.Create(2048);
-    private readonly Lock signingGate = new();
-    private readonly byte[] macKey = RandomNumberGenerator.GetBytes(32);
-    private int tables;
-    private int published;
+    private readonly DynaliteServer _dynalite;
+    private readonly LoopbackHttpServer _sns;
+    private readonly LoopbackHttpServer _kms;
+    private readonly IAmazonDynamoDB _client;
+    private readonly RSA _signingKey = RSA.Create(2048);
+    private readonly Lock _signingGate = new();
+    private readonly byte[] _macKey = RandomNumberGenerator.GetBytes(32);
+    private int _tables;
+    private int _published;
 
     private DeployedServices(DynaliteServer dynalite)
     {
-        this.dynalite = dynalite;
-        sns = LoopbackHttpServer.Start(AnswerSnsAsync, concurrent: true);
-        kms = LoopbackHttpServer.Start(AnswerKmsAsync, concurrent: true);
-        client = new AmazonDynamoDBClient(
+        _dynalite = dynalite;
+        _sns = LoopbackHttpServer.Start(AnswerSnsAsync, concurrent: true);
+        _kms = LoopbackHttpServer.Start(AnswerKmsAsync, concurrent: true);
+        _client = new AmazonDynamoDBClient(
             new BasicAWSCredentials("bench", "bench"),
             new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
     }
 
     /// <summary>Messages the SNS stand-in accepted (a start that published nothing did not reach the broker).</summary>
-    public int Published => Volatile.Read(ref published);
+    public int Published => Volatile.Read(ref _published);
 
     public string Description =>
-        $"deployed configuration: `CLEANCQRS_STORE=dynamodb CLEANCQRS_BROKER=sns CLEANCQRS_SECURITY=kms` against dynalite ({dynalite.Endpoint}) "
-        + $"and loopback SNS ({sns.Endpoint}) and KMS ({kms.Endpoint}) stand-ins; fresh tables per start; credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` as in Lambda";
+        $"deployed configuration: `CLEANCQRS_STORE=dynamodb CLEANCQRS_BROKER=sns CLEANCQRS_SECURITY=kms` against dynalite ({_dynalite.Endpoint}) "
+        + $"and loopback SNS ({_sns.Endpoint}) and KMS ({_kms.Endpoint}) stand-ins; fresh tables per start; credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` as in Lambda";
 
     public static async Task<DeployedServices> StartAsync()
     {
@@ -60,9 +60,9 @@ internal sealed class DeployedServices : IAsyncDisposable
     /// <summary>Creates a fresh pair of tables and returns the function's environment for them.</summary>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> FreshEnvironmentAsync(string broker = "sns")
     {
-        var n = Interlocked.Increment(ref tables).ToString(CultureInfo.InvariantCulture);
+        var n = Interlocked.Increment(ref _tables).ToString(CultureInfo.InvariantCulture);
         var names = new DynamoDbTableNames($"bench{n}-events", $"bench{n}-read-models");
-        await DynamoDbProvisioner.EnsureTablesAsync(client, names, CancellationToken.None);
+        await DynamoDbProvisioner.EnsureTablesAsync(_client, names, CancellationToken.None);
         return
         [
             new("CLEANCQRS_STORE", "dynamodb"),
@@ -72,9 +72,9 @@ internal sealed class DeployedServices : IAsyncDisposable
             new("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
             new("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
             new("AWS_SESSION_TOKEN", "bench-session-token"),
-            new("AWS_ENDPOINT_URL_DYNAMODB", dynalite.Endpoint.AbsoluteUri),
-            new("AWS_ENDPOINT_URL_SNS", sns.Endpoint.AbsoluteUri),
-            new("AWS_ENDPOINT_URL_KMS", kms.Endpoint.AbsoluteUri),
+            new("AWS_ENDPOINT_URL_DYNAMODB", _dynalite.Endpoint.AbsoluteUri),
+            new("AWS_ENDPOINT_URL_SNS", _sns.Endpoint.AbsoluteUri),
+            new("AWS_ENDPOINT_URL_KMS", _kms.Endpoint.AbsoluteUri),
             new("EVENTS_TOPIC_ARN", TopicArn),
             new("JWT_KMS_KEY_ID", JwtKeyArn),
             new("OTP_KMS_KEY_ID", OtpKeyArn),
@@ -85,11 +85,11 @@ internal sealed class DeployedServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        client.Dispose();
-        await sns.DisposeAsync();
-        await kms.DisposeAsync();
-        dynalite.Dispose();
-        signingKey.Dispose();
+        _client.Dispose();
+        await _sns.DisposeAsync();
+        await _kms.DisposeAsync();
+        _dynalite.Dispose();
+        _signingKey.Dispose();
     }
 
     private async Task AnswerSnsAsync(HttpListenerContext context)
@@ -104,7 +104,7 @@ internal sealed class DeployedServices : IAsyncDisposable
             var members = new StringBuilder();
             for (var i = 1; form.TryGetValue($"PublishBatchRequestEntries.member.{i}.Id", out var id); i++)
             {
-                Interlocked.Increment(ref published);
+                Interlocked.Increment(ref _published);
                 members.Append(CultureInfo.InvariantCulture, $"<member><Id>{id}</Id><MessageId>{Guid.NewGuid()}</MessageId><SequenceNumber>1000000000000000{i:0000}</SequenceNumber></member>");
             }
 
@@ -112,7 +112,7 @@ internal sealed class DeployedServices : IAsyncDisposable
         }
         else
         {
-            Interlocked.Increment(ref published);
+            Interlocked.Increment(ref _published);
             body = $"<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>{Guid.NewGuid()}</MessageId></PublishResult><ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata></PublishResponse>";
         }
 
@@ -133,15 +133,15 @@ internal sealed class DeployedServices : IAsyncDisposable
                     ["KeyId"] = JwtKeyArn,
                     ["KeySpec"] = "RSA_2048",
                     ["KeyUsage"] = "SIGN_VERIFY",
-                    ["PublicKey"] = Convert.ToBase64String(signingKey.ExportSubjectPublicKeyInfo()),
+                    ["PublicKey"] = Convert.ToBase64String(_signingKey.ExportSubjectPublicKeyInfo()),
                     ["SigningAlgorithms"] = new JsonArray("RSASSA_PKCS1_V1_5_SHA_256"),
                 };
                 break;
             case "Sign":
                 byte[] signature;
-                lock (signingGate)
+                lock (_signingGate)
                 {
-                    signature = signingKey.SignHash(Convert.FromBase64String(request["Message"]!.GetValue<string>()), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    signature = _signingKey.SignHash(Convert.FromBase64String(request["Message"]!.GetValue<string>()), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
                 }
 
                 reply = new JsonObject { ["KeyId"] = JwtKeyArn, ["Signature"] = Convert.ToBase64String(signature), ["SigningAlgorithm"] = "RSASSA_PKCS1_V1_5_SHA_256" };
@@ -150,7 +150,7 @@ internal sealed class DeployedServices : IAsyncDisposable
                 reply = new JsonObject
                 {
                     ["KeyId"] = OtpKeyArn,
-                    ["Mac"] = Convert.ToBase64String(HMACSHA256.HashData(macKey, Convert.FromBase64String(request["Message"]!.GetValue<string>()))),
+                    ["Mac"] = Convert.ToBase64String(HMACSHA256.HashData(_macKey, Convert.FromBase64String(request["Message"]!.GetValue<string>()))),
                     ["MacAlgorithm"] = "HMAC_SHA_256",
                 };
                 break;

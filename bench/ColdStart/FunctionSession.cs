@@ -13,16 +13,16 @@ internal sealed class FunctionSession : IAsyncDisposable
 {
     private const int OutputTailChars = 16 * 1024;
 
-    private readonly RuntimeApiEmulator emulator;
-    private readonly Process process;
-    private readonly StringBuilder output = new();
-    private readonly Lock outputGate = new();
-    private Task? exited;
+    private readonly RuntimeApiEmulator _emulator;
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _outputGate = new();
+    private Task? _exited;
 
     private FunctionSession(FunctionCommand command, string dataDirectory, IEnumerable<KeyValuePair<string, string>> environment)
     {
         Command = command;
-        emulator = RuntimeApiEmulator.Start();
+        _emulator = RuntimeApiEmulator.Start();
         var start = new ProcessStartInfo(command.FileName)
         {
             UseShellExecute = false,
@@ -36,7 +36,7 @@ internal sealed class FunctionSession : IAsyncDisposable
         }
 
         // What Lambda sets for a custom runtime; the caller's --env entries come last and win.
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = emulator.Address;
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = _emulator.Address;
         start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "cleancqrs-bench";
         start.Environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
         start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
@@ -49,9 +49,9 @@ internal sealed class FunctionSession : IAsyncDisposable
             start.Environment[name] = value.Replace("{dataDir}", dataDirectory, StringComparison.Ordinal);
         }
 
-        process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Capture(e.Data);
-        process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Capture(e.Data);
+        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
     }
 
     public FunctionCommand Command { get; }
@@ -62,23 +62,23 @@ internal sealed class FunctionSession : IAsyncDisposable
     public static FunctionSession Create(FunctionCommand command, string dataDirectory, IEnumerable<KeyValuePair<string, string>> environment) =>
         new(command, dataDirectory, environment);
 
-    public void Enqueue(byte[] eventPayload) => emulator.Enqueue(eventPayload);
+    public void Enqueue(byte[] eventPayload) => _emulator.Enqueue(eventPayload);
 
     public void Start()
     {
         StartedAt = Stopwatch.GetTimestamp();
         try
         {
-            process.Start();
+            _process.Start();
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new FunctionFailedException($"{Command.Label}: could not start '{Command.Display}': {e.Message}", "");
         }
 
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        exited = process.WaitForExitAsync();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _exited = _process.WaitForExitAsync();
     }
 
     /// <summary>Waits for the next thing the function does and checks that it is <paramref name="expected"/>.</summary>
@@ -104,7 +104,7 @@ internal sealed class FunctionSession : IAsyncDisposable
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{process.Id.ToString(CultureInfo.InvariantCulture)}/status"))
+            foreach (var line in File.ReadLines($"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/status"))
             {
                 if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                 {
@@ -123,42 +123,42 @@ internal sealed class FunctionSession : IAsyncDisposable
 
     public string OutputTail()
     {
-        lock (outputGate)
+        lock (_outputGate)
         {
-            return output.ToString();
+            return _output.ToString();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (exited is not null)
+        if (_exited is not null)
         {
             try
             {
-                process.Kill(entireProcessTree: true);
+                _process.Kill(entireProcessTree: true);
             }
             catch (InvalidOperationException)
             {
                 // Already gone.
             }
 
-            await exited.WaitAsync(TimeSpan.FromSeconds(10));
+            await _exited.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        process.Dispose();
-        await emulator.DisposeAsync();
+        _process.Dispose();
+        await _emulator.DisposeAsync();
     }
 
     private async Task<RuntimeApiSignal> NextSignalAsync(TimeSpan timeout, string waitingFor)
     {
-        if (exited is null)
+        if (_exited is null)
         {
             throw new InvalidOperationException("the function was not started");
         }
 
         using var cancel = new CancellationTokenSource();
-        var read = emulator.Signals.ReadAsync(cancel.Token).AsTask();
-        var finished = await Task.WhenAny(read, exited, Task.Delay(timeout, cancel.Token));
+        var read = _emulator.Signals.ReadAsync(cancel.Token).AsTask();
+        var finished = await Task.WhenAny(read, _exited, Task.Delay(timeout, cancel.Token));
         if (read.IsCompletedSuccessfully)
         {
             await cancel.CancelAsync();
@@ -167,11 +167,11 @@ internal sealed class FunctionSession : IAsyncDisposable
 
         // The signal a dying process posted is written before its 202 went out, so it is never lost here.
         await cancel.CancelAsync();
-        if (finished == exited)
+        if (finished == _exited)
         {
             // Let the output readers drain what the process printed last.
             await Task.Delay(100);
-            throw Failed($"the process exited with code {process.ExitCode} while {waitingFor}");
+            throw Failed($"the process exited with code {_process.ExitCode} while {waitingFor}");
         }
 
         throw Failed($"timed out after {timeout.TotalSeconds} s {waitingFor}");
@@ -187,12 +187,12 @@ internal sealed class FunctionSession : IAsyncDisposable
             return;
         }
 
-        lock (outputGate)
+        lock (_outputGate)
         {
-            output.AppendLine(line);
-            if (output.Length > OutputTailChars)
+            _output.AppendLine(line);
+            if (_output.Length > OutputTailChars)
             {
-                output.Remove(0, output.Length - OutputTailChars);
+                _output.Remove(0, _output.Length - OutputTailChars);
             }
         }
     }

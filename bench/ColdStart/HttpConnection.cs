@@ -19,9 +19,9 @@ internal sealed class HttpConnection(Stream stream)
     private const int MaxHeaderBytes = 64 * 1024;
     private const int MaxBodyBytes = 8 * 1024 * 1024;
 
-    private byte[] buffer = new byte[16 * 1024];
-    private int start;
-    private int end;
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _start;
+    private int _end;
 
     /// <summary>The next request, or <see langword="null"/> when the peer closed the connection between requests.</summary>
     public async Task<HttpRequest?> ReadRequestAsync(CancellationToken cancellationToken)
@@ -153,28 +153,28 @@ internal sealed class HttpConnection(Stream stream)
     {
         while (true)
         {
-            var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             if (newline >= 0)
             {
-                var length = newline - start;
-                if (length > 0 && buffer[newline - 1] == (byte)'\r')
+                var length = newline - _start;
+                if (length > 0 && _buffer[newline - 1] == (byte)'\r')
                 {
                     length--;
                 }
 
-                var line = Encoding.Latin1.GetString(buffer, start, length);
-                start = newline + 1;
+                var line = Encoding.Latin1.GetString(_buffer, _start, length);
+                _start = newline + 1;
                 return line;
             }
 
-            if (end - start > MaxHeaderBytes)
+            if (_end - _start > MaxHeaderBytes)
             {
                 throw new InvalidDataException("a line longer than the header limit");
             }
 
             if (!await FillAsync(cancellationToken))
             {
-                return end == start ? null : throw new InvalidDataException("connection closed inside a line");
+                return _end == _start ? null : throw new InvalidDataException("connection closed inside a line");
             }
         }
     }
@@ -185,14 +185,14 @@ internal sealed class HttpConnection(Stream stream)
         var copied = 0;
         while (copied < count)
         {
-            if (end == start && !await FillAsync(cancellationToken))
+            if (_end == _start && !await FillAsync(cancellationToken))
             {
                 throw new InvalidDataException("connection closed inside a body");
             }
 
-            var take = Math.Min(count - copied, end - start);
-            Buffer.BlockCopy(buffer, start, result, copied, take);
-            start += take;
+            var take = Math.Min(count - copied, _end - _start);
+            Buffer.BlockCopy(_buffer, _start, result, copied, take);
+            _start += take;
             copied += take;
         }
 
@@ -201,20 +201,20 @@ internal sealed class HttpConnection(Stream stream)
 
     private async Task<bool> FillAsync(CancellationToken cancellationToken)
     {
-        if (start > 0)
+        if (_start > 0)
         {
-            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-            end -= start;
-            start = 0;
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
         }
 
-        if (end == buffer.Length)
+        if (_end == _buffer.Length)
         {
-            Array.Resize(ref buffer, buffer.Length * 2);
+            Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken);
-        end += read;
+        var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+        _end += read;
         return read > 0;
     }
 }

@@ -40,52 +40,52 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
     private const string Prefix = "/2018-06-01/runtime/";
     private const string InvocationPrefix = Prefix + "invocation/";
 
-    private readonly TcpListener listener;
-    private readonly Channel<byte[]> invocations = Channel.CreateUnbounded<byte[]>();
-    private readonly Channel<RuntimeApiSignal> signals = Channel.CreateUnbounded<RuntimeApiSignal>();
-    private readonly ConcurrentDictionary<string, byte> openRequestIds = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<TcpClient, Task> connections = new();
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Task acceptLoop;
+    private readonly TcpListener _listener;
+    private readonly Channel<byte[]> _invocations = Channel.CreateUnbounded<byte[]>();
+    private readonly Channel<RuntimeApiSignal> _signals = Channel.CreateUnbounded<RuntimeApiSignal>();
+    private readonly ConcurrentDictionary<string, byte> _openRequestIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TcpClient, Task> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _acceptLoop;
 
     private RuntimeApiEmulator()
     {
-        listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Address = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}";
-        acceptLoop = AcceptAsync();
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Address = $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}";
+        _acceptLoop = AcceptAsync();
     }
 
     /// <summary>The value for <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
     public string Address { get; }
 
-    public ChannelReader<RuntimeApiSignal> Signals => signals.Reader;
+    public ChannelReader<RuntimeApiSignal> Signals => _signals.Reader;
 
     public static RuntimeApiEmulator Start() => new();
 
-    public void Enqueue(byte[] eventPayload) => invocations.Writer.TryWrite(eventPayload);
+    public void Enqueue(byte[] eventPayload) => _invocations.Writer.TryWrite(eventPayload);
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        listener.Stop();
-        foreach (var client in connections.Keys)
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        foreach (var client in _connections.Keys)
         {
             client.Dispose();
         }
 
-        await Task.WhenAll(connections.Values.Append(acceptLoop).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        stopping.Dispose();
+        await Task.WhenAll(_connections.Values.Append(_acceptLoop).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await listener.AcceptTcpClientAsync(stopping.Token);
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -93,7 +93,7 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            connections[client] = ServeAsync(client);
+            _connections[client] = ServeAsync(client);
         }
     }
 
@@ -102,7 +102,7 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
         try
         {
             var connection = new HttpConnection(client.GetStream());
-            while (await connection.ReadRequestAsync(stopping.Token) is { } request)
+            while (await connection.ReadRequestAsync(_stopping.Token) is { } request)
             {
                 var timestamp = Stopwatch.GetTimestamp();
                 await HandleAsync(connection, request, timestamp);
@@ -118,21 +118,21 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
         }
         finally
         {
-            connections.TryRemove(client, out _);
+            _connections.TryRemove(client, out _);
             client.Dispose();
         }
     }
 
     private async Task HandleAsync(HttpConnection connection, HttpRequest request, long timestamp)
     {
-        var token = stopping.Token;
+        var token = _stopping.Token;
         var path = request.Path.Split('?')[0];
         if (request.Method == "GET" && path == InvocationPrefix + "next")
         {
-            signals.Writer.TryWrite(new RuntimeApiSignal(SignalKind.NextRequested, timestamp, null, [], null));
-            var payload = await invocations.Reader.ReadAsync(token);
+            _signals.Writer.TryWrite(new RuntimeApiSignal(SignalKind.NextRequested, timestamp, null, [], null));
+            var payload = await _invocations.Reader.ReadAsync(token);
             var requestId = Guid.NewGuid().ToString();
-            openRequestIds[requestId] = 0;
+            _openRequestIds[requestId] = 0;
             var deadline = DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeMilliseconds();
             await connection.WriteResponseAsync(200, "OK", "application/json", payload,
             [
@@ -146,7 +146,7 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
 
         if (request.Method == "POST" && path == Prefix + "init/error")
         {
-            signals.Writer.TryWrite(new RuntimeApiSignal(SignalKind.InitError, timestamp, null, request.Body, request.Header("Lambda-Runtime-Function-Error-Type")));
+            _signals.Writer.TryWrite(new RuntimeApiSignal(SignalKind.InitError, timestamp, null, request.Body, request.Header("Lambda-Runtime-Function-Error-Type")));
             await Accepted(connection, request, token);
             return;
         }
@@ -157,7 +157,7 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
             var kind = rest is [_, "response"] ? SignalKind.Response : rest is [_, "error"] ? SignalKind.InvocationError : (SignalKind?)null;
             if (kind is { } signalKind)
             {
-                if (!openRequestIds.TryRemove(rest[0], out _))
+                if (!_openRequestIds.TryRemove(rest[0], out _))
                 {
                     await connection.WriteResponseAsync(400, "Bad Request", "application/json",
                         JsonBody.Of(("errorMessage", $"unknown or already answered request id {rest[0]}"), ("errorType", "InvalidRequestID")),
@@ -165,7 +165,7 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
                     return;
                 }
 
-                signals.Writer.TryWrite(new RuntimeApiSignal(signalKind, timestamp, rest[0], request.Body, request.Header("Lambda-Runtime-Function-Error-Type")));
+                _signals.Writer.TryWrite(new RuntimeApiSignal(signalKind, timestamp, rest[0], request.Body, request.Header("Lambda-Runtime-Function-Error-Type")));
                 await Accepted(connection, request, token);
                 return;
             }

@@ -9,13 +9,13 @@ namespace CleanCqrs.Bench.InProcess;
 /// </summary>
 public sealed class NoOpCommitPublisher : ICommitPublisher
 {
-    private long published;
+    private long _published;
 
-    public long Published => Interlocked.Read(ref published);
+    public long Published => Interlocked.Read(ref _published);
 
     public ValueTask PublishAsync(Commit commit, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref published);
+        Interlocked.Increment(ref _published);
         return ValueTask.CompletedTask;
     }
 }

@@ -19,13 +19,13 @@ internal interface IScenario
 /// <summary>An org owned by one virtual user; <see cref="Version"/> is the highest version a write was acknowledged with.</summary>
 internal sealed class VirtualOrg(string id, string token, long version)
 {
-    private long version = version;
+    private long _version = version;
 
     public string Id { get; } = id;
 
     public string Token { get; } = token;
 
-    public long Version => Interlocked.Read(ref version);
+    public long Version => Interlocked.Read(ref _version);
 
     public int Writes { get; set; }
 
@@ -34,9 +34,9 @@ internal sealed class VirtualOrg(string id, string token, long version)
         long seen;
         do
         {
-            seen = Interlocked.Read(ref version);
+            seen = Interlocked.Read(ref _version);
         }
-        while (newVersion > seen && Interlocked.CompareExchange(ref version, newVersion, seen) != seen);
+        while (newVersion > seen && Interlocked.CompareExchange(ref _version, newVersion, seen) != seen);
     }
 }
 
@@ -47,23 +47,23 @@ internal sealed class VirtualOrg(string id, string token, long version)
 /// </summary>
 internal sealed class OrgsScenario(ServiceClient client, string dataDirectory, int users) : IScenario
 {
-    private readonly string runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-    private VirtualOrg[] orgs = [];
+    private readonly string _runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    private VirtualOrg[] _orgs = [];
 
     public string Name => "orgs";
 
     public string Describe => "each user owns one org (created in setup through the OTP flow) and loops `PUT /orgs/{id}` without `If-Match`";
 
-    public IReadOnlyList<VirtualOrg> Orgs => orgs;
+    public IReadOnlyList<VirtualOrg> Orgs => _orgs;
 
     public async Task SetupAsync(CancellationToken cancellationToken)
     {
-        orgs = await Task.WhenAll(Enumerable.Range(0, users).Select(u => SignUpAsync(u, cancellationToken)));
+        _orgs = await Task.WhenAll(Enumerable.Range(0, users).Select(u => SignUpAsync(u, cancellationToken)));
     }
 
     public async Task<int> StepAsync(int user, CancellationToken cancellationToken)
     {
-        var org = orgs[user];
+        var org = _orgs[user];
         var n = ++org.Writes;
         var body = JsonBody.Of(
             ("name", string.Create(CultureInfo.InvariantCulture, $"Acme {user} rev {n}")),
@@ -80,7 +80,7 @@ internal sealed class OrgsScenario(ServiceClient client, string dataDirectory, i
 
     private async Task<VirtualOrg> SignUpAsync(int user, CancellationToken cancellationToken)
     {
-        var primary = string.Create(CultureInfo.InvariantCulture, $"load-{runId}-{user}@example.com");
+        var primary = string.Create(CultureInfo.InvariantCulture, $"load-{_runId}-{user}@example.com");
         var token = await OtpSignIn.TokenAsync(client, dataDirectory, primary, "org", cancellationToken);
         var created = await client.SendAsync(HttpMethod.Post, "/orgs",
             JsonBody.Of(("name", string.Create(CultureInfo.InvariantCulture, $"Acme {user}")), ("location", "Jakarta")), token, cancellationToken);
@@ -100,8 +100,8 @@ internal sealed class OrgsScenario(ServiceClient client, string dataDirectory, i
 internal sealed class OtpScenario(ServiceClient client) : IScenario
 {
     private const long Numbers = 100_000_000;
-    private readonly long start = RandomNumberGenerator.GetInt32(int.MaxValue) % Numbers;
-    private long issued;
+    private readonly long _start = RandomNumberGenerator.GetInt32(int.MaxValue) % Numbers;
+    private long _issued;
 
     public string Name => "otp";
 
@@ -111,7 +111,7 @@ internal sealed class OtpScenario(ServiceClient client) : IScenario
 
     public async Task<int> StepAsync(int user, CancellationToken cancellationToken)
     {
-        var n = (start + Interlocked.Increment(ref issued)) % Numbers;
+        var n = (_start + Interlocked.Increment(ref _issued)) % Numbers;
         var body = JsonBody.Of(("primary", "+62812" + n.ToString("D8", CultureInfo.InvariantCulture)), ("role", "worker"), ("country", "ID"));
         var reply = await client.SendAsync(HttpMethod.Post, "/otp", body, null, cancellationToken);
         return reply.Status;

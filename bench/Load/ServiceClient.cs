@@ -10,13 +10,13 @@ internal sealed class ServiceClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    private readonly HttpClient http;
-    private readonly string baseUrl;
+    private readonly HttpClient _http;
+    private readonly string _baseUrl;
 
     public ServiceClient(Uri baseUrl, int connections, TimeSpan requestTimeout)
     {
-        this.baseUrl = baseUrl.ToString().TrimEnd('/');
-        http = new HttpClient(new SocketsHttpHandler
+        _baseUrl = baseUrl.ToString().TrimEnd('/');
+        _http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = connections,
             UseProxy = false,
@@ -28,11 +28,11 @@ internal sealed class ServiceClient : IDisposable
         };
     }
 
-    public string BaseUrl => baseUrl;
+    public string BaseUrl => _baseUrl;
 
     public async Task<Reply> SendAsync(HttpMethod method, string path, byte[]? jsonBody, string? bearerToken, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, baseUrl + path);
+        using var request = new HttpRequestMessage(method, _baseUrl + path);
         if (jsonBody is not null)
         {
             request.Content = new ByteArrayContent(jsonBody);
@@ -44,10 +44,10 @@ internal sealed class ServiceClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await _http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         return new Reply((int)response.StatusCode, body);
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 }

@@ -19,12 +19,12 @@ public class OverheadBenchmarks : IDisposable
     public const string Put = "PUT /orgs/{id}";
     public const string Parts = "parts of PUT";
 
-    private OverheadHost? host;
+    private OverheadHost? _host;
 
-    private OverheadHost Host => host ?? throw new InvalidOperationException("GlobalSetup has not run.");
+    private OverheadHost Host => _host ?? throw new InvalidOperationException("GlobalSetup has not run.");
 
     [GlobalSetup]
-    public void Setup() => host = OverheadHost.StartAsync().GetAwaiter().GetResult();
+    public void Setup() => _host = OverheadHost.StartAsync().GetAwaiter().GetResult();
 
     [GlobalCleanup]
     public void Cleanup() => Dispose();
@@ -70,8 +70,8 @@ public class OverheadBenchmarks : IDisposable
     {
         if (disposing)
         {
-            host?.Dispose();
-            host = null;
+            _host?.Dispose();
+            _host = null;
         }
     }
 

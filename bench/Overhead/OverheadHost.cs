@@ -27,14 +27,14 @@ public sealed class OverheadHost : IDisposable
     public const string OrgId = "0193f4a2-7c1e-7b3a-9d2e-5f6a7b8c9d0e";
     public const string ProfileJson = """{"name":"Acme Logistics","location":"Jakarta","description":"Warehousing and last-mile delivery in Greater Jakarta."}""";
 
-    private readonly string dataDirectory;
-    private readonly ServiceProvider services;
+    private readonly string _dataDirectory;
+    private readonly ServiceProvider _services;
 
     private OverheadHost(
         string dataDirectory, InMemoryEventStore store, InMemoryReadModelStore<OrgReadModel> orgs, NoOpCommitPublisher publisher, ServiceProvider services)
     {
-        this.dataDirectory = dataDirectory;
-        this.services = services;
+        _dataDirectory = dataDirectory;
+        _services = services;
         Store = store;
         Orgs = orgs;
         Publisher = publisher;
@@ -50,7 +50,7 @@ public sealed class OverheadHost : IDisposable
 
     public Function Function { get; }
 
-    public IServiceProvider Services => services;
+    public IServiceProvider Services => _services;
 
     public ITokenValidator Tokens { get; }
 
@@ -102,10 +102,10 @@ public sealed class OverheadHost : IDisposable
     public void Dispose()
     {
         Rsa?.Dispose();
-        services.Dispose();
+        _services.Dispose();
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
         {
@@ -115,10 +115,10 @@ public sealed class OverheadHost : IDisposable
 
     private async Task SeedAsync()
     {
-        var issued = await services.GetRequiredService<ITokenIssuer>()
+        var issued = await _services.GetRequiredService<ITokenIssuer>()
             .IssueAsync(new TokenClaims(OrgId, Roles.Org, "ID"), CancellationToken.None);
         Token = issued.Token;
-        PublicKey = await services.GetRequiredService<IJwtSigningKey>().GetPublicKeyAsync(CancellationToken.None);
+        PublicKey = await _services.GetRequiredService<IJwtSigningKey>().GetPublicKeyAsync(CancellationToken.None);
         var lastDot = Token.LastIndexOf('.');
         SigningInput = Encoding.ASCII.GetBytes(Token[..lastDot]);
         Signature = Base64Url.DecodeFromChars(Token.AsSpan(lastDot + 1));

@@ -8,8 +8,8 @@ namespace CleanCqrs.Bench;
 /// </summary>
 public sealed class CommandLine
 {
-    private readonly Dictionary<string, List<string>> values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     private CommandLine()
     {
@@ -32,7 +32,7 @@ public sealed class CommandLine
             var name = equals < 0 ? arg : arg[..equals];
             if (flagNames.Contains(name) && equals < 0)
             {
-                parsed.flags.Add(name);
+                parsed._flags.Add(name);
                 continue;
             }
 
@@ -55,10 +55,10 @@ public sealed class CommandLine
                 throw new UsageException($"option '{name}' needs a value");
             }
 
-            if (!parsed.values.TryGetValue(name, out var list))
+            if (!parsed._values.TryGetValue(name, out var list))
             {
                 list = [];
-                parsed.values[name] = list;
+                parsed._values[name] = list;
             }
 
             list.Add(value);
@@ -67,11 +67,11 @@ public sealed class CommandLine
         return parsed;
     }
 
-    public bool Flag(string name) => flags.Contains(name);
+    public bool Flag(string name) => _flags.Contains(name);
 
-    public string? Value(string name) => values.TryGetValue(name, out var list) ? list[^1] : null;
+    public string? Value(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;
 
-    public IReadOnlyList<string> Values(string name) => values.TryGetValue(name, out var list) ? list : [];
+    public IReadOnlyList<string> Values(string name) => _values.TryGetValue(name, out var list) ? list : [];
 
     public int WholeNumber(string name, int fallback, int min, int max)
     {

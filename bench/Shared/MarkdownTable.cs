@@ -6,7 +6,7 @@ namespace CleanCqrs.Bench;
 /// <summary>A GitHub-flavoured Markdown table; the first <c>textColumns</c> columns are left-aligned, the rest (numbers) right-aligned.</summary>
 public sealed class MarkdownTable(int textColumns, params string[] headers)
 {
-    private readonly List<string[]> rows = [];
+    private readonly List<string[]> _rows = [];
 
     public void Add(params string[] cells)
     {
@@ -15,7 +15,7 @@ public sealed class MarkdownTable(int textColumns, params string[] headers)
             throw new ArgumentException($"expected {headers.Length} cells, got {cells.Length}", nameof(cells));
         }
 
-        rows.Add(cells);
+        _rows.Add(cells);
     }
 
     public override string ToString()
@@ -23,7 +23,7 @@ public sealed class MarkdownTable(int textColumns, params string[] headers)
         var text = new StringBuilder();
         text.Append("| ").AppendJoin(" | ", headers).AppendLine(" |");
         text.Append('|').AppendJoin('|', headers.Select((_, i) => i < textColumns ? "---" : "---:")).AppendLine("|");
-        foreach (var row in rows)
+        foreach (var row in _rows)
         {
             text.Append("| ").AppendJoin(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))).AppendLine(" |");
         }

@@ -21,18 +21,18 @@ namespace CleanCqrs.Bench.StreamLength;
 /// </summary>
 public sealed class BenchStore : IDisposable
 {
-    private readonly string dataDirectory;
-    private readonly Func<int, Func<Commit, Task>>? seeder;
-    private readonly IDisposable? seedResources;
+    private readonly string _dataDirectory;
+    private readonly Func<int, Func<Commit, Task>>? _seeder;
+    private readonly IDisposable? _seedResources;
 
     private BenchStore(string name, string dataDirectory, ServiceProvider services, DynamoDbRequestCounter? requests, Func<int, Func<Commit, Task>>? seeder, IDisposable? seedResources)
     {
         Name = name;
-        this.dataDirectory = dataDirectory;
+        _dataDirectory = dataDirectory;
         Services = services;
         Requests = requests;
-        this.seeder = seeder;
-        this.seedResources = seedResources;
+        _seeder = seeder;
+        _seedResources = seedResources;
         Store = services.GetRequiredService<IEventStore>();
     }
 
@@ -101,7 +101,7 @@ public sealed class BenchStore : IDisposable
                 streamId, version - 1, [new StoredEvent(Guid.CreateVersion7(now), streamId, version, @event, now, EventMetadata.Empty)], state, now);
         }
 
-        var append = seeder!(length);
+        var append = _seeder!(length);
         await Parallel.ForEachAsync(
             Chunks(commits, parallelism),
             new ParallelOptions { MaxDegreeOfParallelism = parallelism },
@@ -117,11 +117,11 @@ public sealed class BenchStore : IDisposable
 
     public void Dispose()
     {
-        seedResources?.Dispose();
+        _seedResources?.Dispose();
         Services.Dispose();
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
         {

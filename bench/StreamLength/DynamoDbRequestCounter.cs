@@ -9,15 +9,15 @@ namespace CleanCqrs.Bench.StreamLength;
 /// </summary>
 public sealed class DynamoDbRequestCounter
 {
-    private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     /// <summary>The counts so far, and zero from here on.</summary>
     public IReadOnlyDictionary<string, int> Take()
     {
         var taken = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var operation in counts.Keys)
+        foreach (var operation in _counts.Keys)
         {
-            if (counts.TryRemove(operation, out var count))
+            if (_counts.TryRemove(operation, out var count))
             {
                 taken[operation] = count;
             }
@@ -35,7 +35,7 @@ public sealed class DynamoDbRequestCounter
             : request.Content?.Headers.TryGetValues("X-Amz-Target", out var contentValues) == true ? contentValues.FirstOrDefault()
             : null;
         var operation = target is null ? "(no X-Amz-Target)" : target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
-        counts.AddOrUpdate(operation, 1, (_, count) => count + 1);
+        _counts.AddOrUpdate(operation, 1, (_, count) => count + 1);
     }
 
     private sealed class CountingClientFactory(DynamoDbRequestCounter counter) : HttpClientFactory

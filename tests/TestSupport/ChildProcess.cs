@@ -10,13 +10,13 @@ namespace CleanCqrs.TestSupport;
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
-    private readonly StringBuilder output = new();
-    private readonly int maxOutputChars;
+    private readonly StringBuilder _output = new();
+    private readonly int _maxOutputChars;
 
     private ChildProcess(Process process, int maxOutputChars)
     {
         Process = process;
-        this.maxOutputChars = maxOutputChars;
+        _maxOutputChars = maxOutputChars;
     }
 
     public Process Process { get; }
@@ -25,9 +25,9 @@ public sealed class ChildProcess : IDisposable
     {
         get
         {
-            lock (output)
+            lock (_output)
             {
-                return output.ToString();
+                return _output.ToString();
             }
         }
     }
@@ -86,11 +86,11 @@ public sealed class ChildProcess : IDisposable
 
     private void Capture(object sender, DataReceivedEventArgs e)
     {
-        lock (output)
+        lock (_output)
         {
-            if (e.Data is { } line && output.Length < maxOutputChars)
+            if (e.Data is { } line && _output.Length < _maxOutputChars)
             {
-                output.AppendLine(line);
+                _output.AppendLine(line);
             }
         }
     }

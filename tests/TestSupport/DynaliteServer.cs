@@ -13,11 +13,11 @@ public sealed class DynaliteServer : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private const int MaxOutputChars = 8_000;
 
-    private readonly ChildProcess process;
+    private readonly ChildProcess _process;
 
     private DynaliteServer(ChildProcess process, Uri endpoint)
     {
-        this.process = process;
+        _process = process;
         Endpoint = endpoint;
     }
 
@@ -57,9 +57,9 @@ public sealed class DynaliteServer : IDisposable
         }
     }
 
-    public void Dispose() => process.Dispose();
+    public void Dispose() => _process.Dispose();
 
-    public override string ToString() => $"dynalite at {Endpoint} (output: {Captured(process)})";
+    public override string ToString() => $"dynalite at {Endpoint} (output: {Captured(_process)})";
 
     private static ChildProcess Launch(string cli, int port)
     {

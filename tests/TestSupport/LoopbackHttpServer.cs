@@ -10,17 +10,17 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HttpListener listener;
-    private readonly Func<HttpListenerContext, Task> handle;
-    private readonly bool concurrent;
-    private readonly Task loop;
+    private readonly HttpListener _listener;
+    private readonly Func<HttpListenerContext, Task> _handle;
+    private readonly bool _concurrent;
+    private readonly Task _loop;
 
     private LoopbackHttpServer(Func<HttpListenerContext, Task> handle, bool concurrent)
     {
-        this.handle = handle;
-        this.concurrent = concurrent;
-        (listener, Endpoint) = Listen();
-        loop = Task.Run(ServeAsync);
+        _handle = handle;
+        _concurrent = concurrent;
+        (_listener, Endpoint) = Listen();
+        _loop = Task.Run(ServeAsync);
     }
 
     /// <summary>The base address, <c>http://127.0.0.1:port/</c>.</summary>
@@ -36,10 +36,10 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
 
     public void Dispose()
     {
-        listener.Close();
+        _listener.Close();
         try
         {
-            loop.Wait(StopTimeout);
+            _loop.Wait(StopTimeout);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.All(IsListenerGone))
         {
@@ -49,10 +49,10 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        listener.Close();
+        _listener.Close();
         try
         {
-            await loop.WaitAsync(StopTimeout);
+            await _loop.WaitAsync(StopTimeout);
         }
         catch (Exception ex) when (IsListenerGone(ex))
         {
@@ -85,25 +85,25 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
 
     private async Task ServeAsync()
     {
-        while (listener.IsListening)
+        while (_listener.IsListening)
         {
             HttpListenerContext context;
             try
             {
-                context = await listener.GetContextAsync();
+                context = await _listener.GetContextAsync();
             }
             catch (Exception ex) when (IsListenerGone(ex))
             {
                 return;
             }
 
-            if (concurrent)
+            if (_concurrent)
             {
-                _ = Task.Run(() => handle(context));
+                _ = Task.Run(() => _handle(context));
             }
             else
             {
-                await handle(context);
+                await _handle(context);
             }
         }
     }

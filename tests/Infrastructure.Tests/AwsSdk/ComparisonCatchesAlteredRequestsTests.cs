@@ -10,12 +10,12 @@ namespace CleanCqrs.Infrastructure.Tests.AwsSdk;
 /// </summary>
 public sealed class ComparisonCatchesAlteredRequestsTests
 {
-    private static WireRequest snsOurs = null!;
-    private static WireRequest snsSdk = null!;
-    private static WireRequest kmsOurs = null!;
-    private static WireRequest kmsSdk = null!;
-    private static WireRequest ssmOurs = null!;
-    private static WireRequest ssmSdk = null!;
+    private static WireRequest _snsOurs = null!;
+    private static WireRequest _snsSdk = null!;
+    private static WireRequest _kmsOurs = null!;
+    private static WireRequest _kmsSdk = null!;
+    private static WireRequest _ssmOurs = null!;
+    private static WireRequest _ssmSdk = null!;
 
     [OneTimeSetUp]
     public static async Task CaptureAgreeingPairs()
@@ -33,14 +33,14 @@ public sealed class ComparisonCatchesAlteredRequestsTests
                     Attributes = [new SnsMessageAttribute("eventType", "OrgCreated.v1")],
                 },
                 CancellationToken.None);
-            snsOurs = SnsRequestsMatchTheAwsSdkTests.Ours(server.Requests.Single());
+            _snsOurs = SnsRequestsMatchTheAwsSdkTests.Ours(server.Requests.Single());
         }
 
         await using (var ssm = new FakeSsm())
         {
             ssm.Parameters[SsmRequestsMatchTheAwsSdkTests.Parameter] = ("SecureString", "s3cret");
             await SsmRequestsMatchTheAwsSdkTests.Password(ssm).GetAsync(CancellationToken.None);
-            ssmOurs = SsmRequestsMatchTheAwsSdkTests.Ours(ssm.Calls.Single());
+            _ssmOurs = SsmRequestsMatchTheAwsSdkTests.Ours(ssm.Calls.Single());
         }
 
         var kmsInput = new JsonObject { ["KeyId"] = "alias/cleancqrs-jwt" };
@@ -58,14 +58,14 @@ public sealed class ComparisonCatchesAlteredRequestsTests
             }),
             new SdkCall("kms", "GetPublicKey", kmsInput),
             new SdkCall("ssm", "GetParameter", new JsonObject { ["Name"] = SsmRequestsMatchTheAwsSdkTests.Parameter, ["WithDecryption"] = true }));
-        snsSdk = sdk[0];
-        kmsSdk = sdk[1];
-        ssmSdk = sdk[2];
-        kmsOurs = WireRequest.Parse("POST", "/", "application/x-amz-json-1.1", "TrentService.GetPublicKey", kmsInput.ToJsonString());
+        _snsSdk = sdk[0];
+        _kmsSdk = sdk[1];
+        _ssmSdk = sdk[2];
+        _kmsOurs = WireRequest.Parse("POST", "/", "application/x-amz-json-1.1", "TrentService.GetPublicKey", kmsInput.ToJsonString());
 
-        Assert.That(WireRequest.Differences(snsOurs, snsSdk), Is.Empty, "the unaltered SNS pair must agree for the alterations to mean anything");
-        Assert.That(WireRequest.Differences(kmsOurs, kmsSdk), Is.Empty, "the unaltered KMS pair must agree for the alterations to mean anything");
-        Assert.That(WireRequest.Differences(ssmOurs, ssmSdk), Is.Empty, "the unaltered SSM pair must agree for the alterations to mean anything");
+        Assert.That(WireRequest.Differences(_snsOurs, _snsSdk), Is.Empty, "the unaltered SNS pair must agree for the alterations to mean anything");
+        Assert.That(WireRequest.Differences(_kmsOurs, _kmsSdk), Is.Empty, "the unaltered KMS pair must agree for the alterations to mean anything");
+        Assert.That(WireRequest.Differences(_ssmOurs, _ssmSdk), Is.Empty, "the unaltered SSM pair must agree for the alterations to mean anything");
     }
 
     private static IEnumerable<TestCaseData> SnsAlterations()
@@ -87,31 +87,31 @@ public sealed class ComparisonCatchesAlteredRequestsTests
     [TestCaseSource(nameof(SnsAlterations))]
     public void Sns_alteration_is_reported(string field, Func<IReadOnlyList<KeyValuePair<string, string>>, IReadOnlyList<KeyValuePair<string, string>>> alter)
     {
-        var altered = snsOurs with { Form = alter(snsOurs.Form!) };
+        var altered = _snsOurs with { Form = alter(_snsOurs.Form!) };
 
-        Assert.That(WireRequest.Differences(altered, snsSdk), Has.Some.Contains(field));
+        Assert.That(WireRequest.Differences(altered, _snsSdk), Has.Some.Contains(field));
     }
 
     [Test]
     public void Sns_request_with_a_json_content_type_is_reported()
     {
-        var altered = snsOurs with { MediaType = "application/x-amz-json-1.0" };
+        var altered = _snsOurs with { MediaType = "application/x-amz-json-1.0" };
 
-        Assert.That(WireRequest.Differences(altered, snsSdk), Has.Some.Contains("media type"));
+        Assert.That(WireRequest.Differences(altered, _snsSdk), Has.Some.Contains("media type"));
     }
 
     [Test]
     public void Sns_request_declaring_another_charset_is_reported()
     {
-        var altered = snsOurs with { Charset = "iso-8859-1" };
+        var altered = _snsOurs with { Charset = "iso-8859-1" };
 
-        Assert.That(WireRequest.Differences(altered, snsSdk), Has.Some.Contains("charset"));
+        Assert.That(WireRequest.Differences(altered, _snsSdk), Has.Some.Contains("charset"));
     }
 
     [Test]
     public void Sns_request_sent_as_GET_is_reported()
     {
-        Assert.That(WireRequest.Differences(snsOurs with { Method = "GET" }, snsSdk), Has.Some.Contains("method"));
+        Assert.That(WireRequest.Differences(_snsOurs with { Method = "GET" }, _snsSdk), Has.Some.Contains("method"));
     }
 
     [TestCase("TrentService.GetPublicKeys")]
@@ -119,13 +119,13 @@ public sealed class ComparisonCatchesAlteredRequestsTests
     [TestCase(null)]
     public void Kms_request_with_another_target_is_reported(string? target)
     {
-        Assert.That(WireRequest.Differences(kmsOurs with { Target = target }, kmsSdk), Has.Some.Contains("X-Amz-Target"));
+        Assert.That(WireRequest.Differences(_kmsOurs with { Target = target }, _kmsSdk), Has.Some.Contains("X-Amz-Target"));
     }
 
     [Test]
     public void Kms_request_with_json_1_0_is_reported()
     {
-        Assert.That(WireRequest.Differences(kmsOurs with { MediaType = "application/x-amz-json-1.0" }, kmsSdk), Has.Some.Contains("media type"));
+        Assert.That(WireRequest.Differences(_kmsOurs with { MediaType = "application/x-amz-json-1.0" }, _kmsSdk), Has.Some.Contains("media type"));
     }
 
     [TestCase("""{"KeyID":"alias/cleancqrs-jwt"}""", "KeyId")]
@@ -134,9 +134,9 @@ public sealed class ComparisonCatchesAlteredRequestsTests
     [TestCase("""{"KeyId":"alias/cleancqrs-jwt","GrantTokens":[]}""", "GrantTokens")]
     public void Kms_request_with_an_altered_body_is_reported(string body, string member)
     {
-        var altered = kmsOurs with { Json = JsonNode.Parse(body) };
+        var altered = _kmsOurs with { Json = JsonNode.Parse(body) };
 
-        Assert.That(WireRequest.Differences(altered, kmsSdk), Has.Some.Contains(member));
+        Assert.That(WireRequest.Differences(altered, _kmsSdk), Has.Some.Contains(member));
     }
 
     // The ways a GetParameter call could be misread: no decryption (SSM would hand back the ciphertext),
@@ -150,9 +150,9 @@ public sealed class ComparisonCatchesAlteredRequestsTests
     [TestCase("""{"Names":["/cleancqrs/smtp-password"],"WithDecryption":true}""", "Names")]
     public void Ssm_request_with_an_altered_body_is_reported(string body, string member)
     {
-        var altered = ssmOurs with { Json = JsonNode.Parse(body) };
+        var altered = _ssmOurs with { Json = JsonNode.Parse(body) };
 
-        Assert.That(WireRequest.Differences(altered, ssmSdk), Has.Some.Contains(member));
+        Assert.That(WireRequest.Differences(altered, _ssmSdk), Has.Some.Contains(member));
     }
 
     [TestCase("AmazonSSM.GetParameters")]
@@ -160,13 +160,13 @@ public sealed class ComparisonCatchesAlteredRequestsTests
     [TestCase(null)]
     public void Ssm_request_with_another_target_is_reported(string? target)
     {
-        Assert.That(WireRequest.Differences(ssmOurs with { Target = target }, ssmSdk), Has.Some.Contains("X-Amz-Target"));
+        Assert.That(WireRequest.Differences(_ssmOurs with { Target = target }, _ssmSdk), Has.Some.Contains("X-Amz-Target"));
     }
 
     [Test]
     public void Ssm_request_with_json_1_0_is_reported()
     {
-        Assert.That(WireRequest.Differences(ssmOurs with { MediaType = "application/x-amz-json-1.0" }, ssmSdk), Has.Some.Contains("media type"));
+        Assert.That(WireRequest.Differences(_ssmOurs with { MediaType = "application/x-amz-json-1.0" }, _ssmSdk), Has.Some.Contains("media type"));
     }
 
     private static List<KeyValuePair<string, string>> Rename(IReadOnlyList<KeyValuePair<string, string>> fields, string from, string to) =>

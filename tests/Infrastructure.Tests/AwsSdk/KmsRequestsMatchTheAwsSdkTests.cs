@@ -15,28 +15,28 @@ namespace CleanCqrs.Infrastructure.Tests.AwsSdk;
 /// </summary>
 public sealed class KmsRequestsMatchTheAwsSdkTests
 {
-    private FakeKms kms = null!;
-    private IAmazonKeyManagementService client = null!;
+    private FakeKms _kms = null!;
+    private IAmazonKeyManagementService _client = null!;
 
     [SetUp]
     public void SetUp()
     {
-        kms = new FakeKms();
-        client = kms.CreateClient();
+        _kms = new FakeKms();
+        _client = _kms.CreateClient();
     }
 
     [TearDown]
     public void TearDown()
     {
-        client.Dispose();
-        kms.Dispose();
+        _client.Dispose();
+        _kms.Dispose();
     }
 
     [Test]
     public async Task Token_signing_matches_the_sdk_GetPublicKey_then_Sign_of_a_digest()
     {
         var signingInput = Encoding.ASCII.GetBytes("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0");
-        await new KmsJwtSigningKey(client, FakeKms.JwtAlias).SignAsync(signingInput, CancellationToken.None);
+        await new KmsJwtSigningKey(_client, FakeKms.JwtAlias).SignAsync(signingInput, CancellationToken.None);
 
         var sdk = await AwsSdkJs.CaptureAsync(
             new SdkCall("kms", "GetPublicKey", new JsonObject { ["KeyId"] = FakeKms.JwtAlias }),
@@ -53,7 +53,7 @@ public sealed class KmsRequestsMatchTheAwsSdkTests
                 },
                 "Message"));
 
-        var calls = kms.Calls.ToList();
+        var calls = _kms.Calls.ToList();
         Assert.That(calls.Select(c => c.Operation), Is.EqualTo(new[] { "GetPublicKey", "Sign" }));
         AssertSame(Ours(calls[0]), sdk[0]);
         AssertSame(Ours(calls[1]), sdk[1]);
@@ -63,7 +63,7 @@ public sealed class KmsRequestsMatchTheAwsSdkTests
     public async Task Otp_mac_matches_the_sdk_GenerateMac()
     {
         var message = Encoding.UTF8.GetBytes("otp:0123456789abcdef");
-        await new KmsOtpSecret(client, FakeKms.OtpKeyArn).ComputeMacAsync(message, CancellationToken.None);
+        await new KmsOtpSecret(_client, FakeKms.OtpKeyArn).ComputeMacAsync(message, CancellationToken.None);
 
         var sdk = await AwsSdkJs.CaptureAsync(new SdkCall(
             "kms",
@@ -76,7 +76,7 @@ public sealed class KmsRequestsMatchTheAwsSdkTests
             },
             "Message"));
 
-        AssertSame(Ours(kms.Calls.Single()), sdk.Single());
+        AssertSame(Ours(_kms.Calls.Single()), sdk.Single());
     }
 
     [Test]

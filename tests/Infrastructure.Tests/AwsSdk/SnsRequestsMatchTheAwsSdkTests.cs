@@ -19,28 +19,28 @@ public sealed class SnsRequestsMatchTheAwsSdkTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
-    private FakeSnsServer server = null!;
-    private SnsClient client = null!;
+    private FakeSnsServer _server = null!;
+    private SnsClient _client = null!;
 
     [SetUp]
     public void SetUp()
     {
-        server = new FakeSnsServer();
-        client = SnsTestKit.Client(server);
+        _server = new FakeSnsServer();
+        _client = SnsTestKit.Client(_server);
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        client.Dispose();
-        await server.DisposeAsync();
+        _client.Dispose();
+        await _server.DisposeAsync();
     }
 
     [Test]
     public async Task Commit_publish_batch_matches_the_sdk_PublishBatch_with_group_dedup_and_eventType()
     {
         var commit = CommitOf("org-acme", 3);
-        await new SnsCommitPublisher(client, SnsTestKit.TopicArn, NullLogger<SnsCommitPublisher>.Instance)
+        await new SnsCommitPublisher(_client, SnsTestKit.TopicArn, NullLogger<SnsCommitPublisher>.Instance)
             .PublishAsync(commit, CancellationToken.None);
 
         // Built from the spec, not from our request: group = stream, dedup = event id, eventType attribute.
@@ -61,14 +61,14 @@ public sealed class SnsRequestsMatchTheAwsSdkTests
             ["PublishBatchRequestEntries"] = entries,
         }));
 
-        AssertSame(Ours(server.Requests.Single()), sdk.Single());
+        AssertSame(Ours(_server.Requests.Single()), sdk.Single());
     }
 
     [Test]
     public async Task Otp_sms_matches_the_sdk_Publish_to_a_phone_number_with_the_sms_type_attribute()
     {
         var message = new OtpMessage("sms", "+6591234567", "0123456789abcdef", "123456", At);
-        await new SnsSmsSender(client, NullLogger<SnsSmsSender>.Instance).SendAsync(message, CancellationToken.None);
+        await new SnsSmsSender(_client, NullLogger<SnsSmsSender>.Instance).SendAsync(message, CancellationToken.None);
 
         var sdk = await AwsSdkJs.CaptureAsync(new SdkCall("sns", "Publish", new JsonObject
         {
@@ -80,14 +80,14 @@ public sealed class SnsRequestsMatchTheAwsSdkTests
             },
         }));
 
-        AssertSame(Ours(server.Requests.Single()), sdk.Single());
+        AssertSame(Ours(_server.Requests.Single()), sdk.Single());
     }
 
     [Test]
     public async Task Topic_publish_with_every_field_and_awkward_characters_matches_the_sdk_Publish()
     {
         const string text = "Grüße & <xml/> a+b=c 100% \"quoted\"\nline two \u2603 \U0001F600";
-        await client.PublishAsync(
+        await _client.PublishAsync(
             new SnsPublishRequest
             {
                 TopicArn = SnsTestKit.TopicArn,
@@ -119,14 +119,14 @@ public sealed class SnsRequestsMatchTheAwsSdkTests
             },
         }));
 
-        AssertSame(Ours(server.Requests.Single()), sdk.Single());
+        AssertSame(Ours(_server.Requests.Single()), sdk.Single());
     }
 
     [Test]
     public async Task A_batch_split_in_two_calls_matches_two_sdk_PublishBatch_calls()
     {
         var commit = CommitOf("org-big", 12);
-        await new SnsCommitPublisher(client, SnsTestKit.TopicArn, NullLogger<SnsCommitPublisher>.Instance)
+        await new SnsCommitPublisher(_client, SnsTestKit.TopicArn, NullLogger<SnsCommitPublisher>.Instance)
             .PublishAsync(commit, CancellationToken.None);
 
         var calls = commit.Events.Chunk(SnsClient.MaxBatchEntries)
@@ -148,10 +148,10 @@ public sealed class SnsRequestsMatchTheAwsSdkTests
             .ToArray();
         var sdk = await AwsSdkJs.CaptureAsync(calls);
 
-        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        Assert.That(_server.Requests, Has.Count.EqualTo(2));
         for (var i = 0; i < 2; i++)
         {
-            AssertSame(Ours(server.Requests[i]), sdk[i]);
+            AssertSame(Ours(_server.Requests[i]), sdk[i]);
         }
     }
 

@@ -10,29 +10,29 @@ namespace CleanCqrs.Infrastructure.Tests.Contracts;
 
 public sealed class SqliteRateLimiterTests : RateLimiterContract
 {
-    private readonly SqliteGuards guards = new();
+    private readonly SqliteGuards _guards = new();
 
-    protected override ValueTask<IRateLimiter> CreateAsync() => ValueTask.FromResult<IRateLimiter>(new SqliteRateLimiter(guards.Open()));
+    protected override ValueTask<IRateLimiter> CreateAsync() => ValueTask.FromResult<IRateLimiter>(new SqliteRateLimiter(_guards.Open()));
 
-    protected override ValueTask DisposeAsync() => guards.DisposeAsync();
+    protected override ValueTask DisposeAsync() => _guards.DisposeAsync();
 }
 
 public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
 {
-    private readonly SqliteGuards guards = new();
+    private readonly SqliteGuards _guards = new();
 
-    protected override ValueTask<IIdempotencyStore> CreateAsync() => ValueTask.FromResult<IIdempotencyStore>(new SqliteIdempotencyStore(guards.Open()));
+    protected override ValueTask<IIdempotencyStore> CreateAsync() => ValueTask.FromResult<IIdempotencyStore>(new SqliteIdempotencyStore(_guards.Open()));
 
-    protected override ValueTask DisposeAsync() => guards.DisposeAsync();
+    protected override ValueTask DisposeAsync() => _guards.DisposeAsync();
 }
 
 public sealed class SqliteEffectClaimsTests : EffectClaimsContract
 {
-    private readonly SqliteGuards guards = new();
+    private readonly SqliteGuards _guards = new();
 
-    protected override ValueTask<IEffectClaims> CreateAsync() => ValueTask.FromResult<IEffectClaims>(new SqliteEffectClaims(guards.Open()));
+    protected override ValueTask<IEffectClaims> CreateAsync() => ValueTask.FromResult<IEffectClaims>(new SqliteEffectClaims(_guards.Open()));
 
-    protected override ValueTask DisposeAsync() => guards.DisposeAsync();
+    protected override ValueTask DisposeAsync() => _guards.DisposeAsync();
 }
 
 public sealed class InMemoryRateLimiterTests : RateLimiterContract
@@ -53,20 +53,20 @@ public sealed class InMemoryEffectClaimsTests : EffectClaimsContract
 /// <summary>A fresh <c>guards.db</c> per test.</summary>
 internal sealed class SqliteGuards
 {
-    private TemporaryDataDirectory? directory;
-    private SqliteGuardsDatabase? database;
+    private TemporaryDataDirectory? _directory;
+    private SqliteGuardsDatabase? _database;
 
     public SqliteGuardsDatabase Open()
     {
-        directory = new TemporaryDataDirectory();
-        database = SqliteGuardsDatabase.In(directory.Path);
-        return database;
+        _directory = new TemporaryDataDirectory();
+        _database = SqliteGuardsDatabase.In(_directory.Path);
+        return _database;
     }
 
     public ValueTask DisposeAsync()
     {
-        database?.Dispose();
-        directory?.Dispose();
+        _database?.Dispose();
+        _directory?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -13,27 +13,27 @@ public sealed class DevMailboxSenderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
-    private TemporaryDataDirectory directory = null!;
-    private FakeTimeProvider clock = null!;
+    private TemporaryDataDirectory _directory = null!;
+    private FakeTimeProvider _clock = null!;
 
     [SetUp]
     public void CreateDirectory()
     {
-        directory = new TemporaryDataDirectory();
-        clock = new FakeTimeProvider(Now);
+        _directory = new TemporaryDataDirectory();
+        _clock = new FakeTimeProvider(Now);
     }
 
     [TearDown]
-    public void RemoveDirectory() => directory.Dispose();
+    public void RemoveDirectory() => _directory.Dispose();
 
     [Test]
     public async Task Writes_one_json_line_in_the_exact_format()
     {
-        var sender = new DevMailboxSender(directory.Path, clock);
+        var sender = new DevMailboxSender(_directory.Path, _clock);
 
         await sender.SendAsync(Message("sms", "+6591234567", "0123456789abcdef0123456789abcdef", "012345"), CancellationToken.None);
 
-        var content = await File.ReadAllTextAsync(directory.File("outbox.jsonl"), Encoding.UTF8);
+        var content = await File.ReadAllTextAsync(_directory.File("outbox.jsonl"), Encoding.UTF8);
         Assert.That(content, Is.EqualTo(
             """{"channel":"sms","to":"+6591234567","otpId":"0123456789abcdef0123456789abcdef","code":"012345","sentAt":"2026-11-27T09:30:00.000Z"}""" + "\n"));
     }
@@ -41,8 +41,8 @@ public sealed class DevMailboxSenderTests
     [Test]
     public async Task Every_property_is_a_string_and_sent_at_is_utc()
     {
-        clock.SetUtcNow(Now.AddMilliseconds(123));
-        var sender = new DevMailboxSender(directory.Path, clock);
+        _clock.SetUtcNow(Now.AddMilliseconds(123));
+        var sender = new DevMailboxSender(_directory.Path, _clock);
 
         await sender.SendAsync(Message("email", "ana@example.com", "fedcba9876543210fedcba9876543210", "987654"), CancellationToken.None);
 
@@ -66,7 +66,7 @@ public sealed class DevMailboxSenderTests
     [Test]
     public async Task Writes_non_ascii_addresses_as_utf8()
     {
-        var sender = new DevMailboxSender(directory.Path, clock);
+        var sender = new DevMailboxSender(_directory.Path, _clock);
 
         await sender.SendAsync(Message("email", "jürgen@例え.jp", "0123456789abcdef0123456789abcdef", "000001"), CancellationToken.None);
 
@@ -80,8 +80,8 @@ public sealed class DevMailboxSenderTests
     [Test]
     public async Task Creates_a_missing_data_directory()
     {
-        var nested = Path.Combine(directory.Path, "not", "yet");
-        var sender = new DevMailboxSender(nested, clock);
+        var nested = Path.Combine(_directory.Path, "not", "yet");
+        var sender = new DevMailboxSender(nested, _clock);
 
         await sender.SendAsync(Message("sms", "+6591234567", "0123456789abcdef0123456789abcdef", "123456"), CancellationToken.None);
 
@@ -91,11 +91,11 @@ public sealed class DevMailboxSenderTests
     [Test]
     public async Task Appends_to_an_existing_mailbox()
     {
-        var sender = new DevMailboxSender(directory.Path, clock);
+        var sender = new DevMailboxSender(_directory.Path, _clock);
 
         await sender.SendAsync(Message("sms", "+6591234567", "0123456789abcdef0123456789abcdef", "111111"), CancellationToken.None);
         await sender.SendAsync(Message("sms", "+6591234567", "0123456789abcdef0123456789abcdef", "111111"), CancellationToken.None);
-        await new DevMailboxSender(directory.Path, clock)
+        await new DevMailboxSender(_directory.Path, _clock)
             .SendAsync(Message("sms", "+6591234567", "fedcba9876543210fedcba9876543210", "222222"), CancellationToken.None);
 
         var codes = (await File.ReadAllLinesAsync(sender.MailboxPath)).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("code").GetString());
@@ -105,7 +105,7 @@ public sealed class DevMailboxSenderTests
     [Test]
     public async Task Concurrent_sends_write_whole_lines()
     {
-        var senders = new[] { new DevMailboxSender(directory.Path, clock), new DevMailboxSender(directory.Path, clock) };
+        var senders = new[] { new DevMailboxSender(_directory.Path, _clock), new DevMailboxSender(_directory.Path, _clock) };
         const int count = 200;
 
         await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(async () =>
@@ -131,16 +131,16 @@ public sealed class DevMailboxSenderTests
     public async Task Registration_delivers_to_the_mailbox_in_the_data_directory()
     {
         await using var provider = new ServiceCollection()
-            .AddSingleton<TimeProvider>(clock)
-            .AddDevMailbox(directory.Path)
+            .AddSingleton<TimeProvider>(_clock)
+            .AddDevMailbox(_directory.Path)
             .BuildServiceProvider();
 
         await provider.GetRequiredService<IOtpSender>()
             .SendAsync(Message("sms", "+6591234567", "0123456789abcdef0123456789abcdef", "424242"), CancellationToken.None);
 
-        Assert.That(await File.ReadAllTextAsync(directory.File(DevMailboxSender.FileName)), Does.Contain("\"sentAt\":\"2026-11-27T09:30:00.000Z\""));
+        Assert.That(await File.ReadAllTextAsync(_directory.File(DevMailboxSender.FileName)), Does.Contain("\"sentAt\":\"2026-11-27T09:30:00.000Z\""));
     }
 
     private OtpMessage Message(string channel, string to, string otpId, string code) =>
-        new(channel, to, otpId, code, clock.GetUtcNow().AddMinutes(5));
+        new(channel, to, otpId, code, _clock.GetUtcNow().AddMinutes(5));
 }

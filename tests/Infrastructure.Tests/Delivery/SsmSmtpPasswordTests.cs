@@ -19,20 +19,20 @@ public sealed class SsmSmtpPasswordTests
 {
     private const string Parameter = "/cleancqrs/smtp-password";
 
-    private LoopbackHttpServer server = null!;
-    private readonly ConcurrentQueue<(string? Target, JsonNode Body)> calls = new();
-    private readonly ConcurrentQueue<(int Status, string Json)> script = new();
+    private LoopbackHttpServer _server = null!;
+    private readonly ConcurrentQueue<(string? Target, JsonNode Body)> _calls = new();
+    private readonly ConcurrentQueue<(int Status, string Json)> _script = new();
 
     [SetUp]
     public void SetUp()
     {
-        calls.Clear();
-        script.Clear();
-        server = LoopbackHttpServer.Start(AnswerAsync, concurrent: true);
+        _calls.Clear();
+        _script.Clear();
+        _server = LoopbackHttpServer.Start(AnswerAsync, concurrent: true);
     }
 
     [TearDown]
-    public async Task TearDown() => await server.DisposeAsync();
+    public async Task TearDown() => await _server.DisposeAsync();
 
     [Test]
     public async Task Reads_the_secure_string_once_with_decryption_however_often_it_is_asked()
@@ -43,7 +43,7 @@ public sealed class SsmSmtpPasswordTests
         var values = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => password.GetAsync(CancellationToken.None).AsTask()));
 
         Assert.That(values, Is.All.EqualTo("s3cret-from-ssm"));
-        var call = calls.Single();
+        var call = _calls.Single();
         Assert.Multiple(() =>
         {
             Assert.That(call.Target, Is.EqualTo("AmazonSSM.GetParameter"));
@@ -55,20 +55,20 @@ public sealed class SsmSmtpPasswordTests
     [Test]
     public async Task A_failed_read_is_not_kept_and_the_next_e_mail_reads_again()
     {
-        script.Enqueue((400, """{"__type":"ParameterNotFound","message":"Parameter /cleancqrs/smtp-password not found."}"""));
+        _script.Enqueue((400, """{"__type":"ParameterNotFound","message":"Parameter /cleancqrs/smtp-password not found."}"""));
         var password = Password();
 
         Assert.CatchAsync<SettingsException>(async () => await password.GetAsync(CancellationToken.None));
         var value = await password.GetAsync(CancellationToken.None);
 
         Assert.That(value, Is.EqualTo("s3cret-from-ssm"));
-        Assert.That(calls, Has.Count.EqualTo(2));
+        Assert.That(_calls, Has.Count.EqualTo(2));
     }
 
     [Test]
     public void A_plain_string_parameter_fails_the_start_naming_it()
     {
-        script.Enqueue((200, Reply("String")));
+        _script.Enqueue((200, Reply("String")));
 
         var password = Password();
         password.Warm();
@@ -117,7 +117,7 @@ public sealed class SsmSmtpPasswordTests
     [Test]
     public async Task Aws_delivery_with_a_parameter_reads_the_password_from_ssm_at_start_up()
     {
-        var environment = Env(("SMTP_USERNAME", "AKIAEXAMPLE"), ("SMTP_PASSWORD_PARAMETER", Parameter), ("AWS_ENDPOINT_URL_SSM", server.Endpoint.AbsoluteUri),
+        var environment = Env(("SMTP_USERNAME", "AKIAEXAMPLE"), ("SMTP_PASSWORD_PARAMETER", Parameter), ("AWS_ENDPOINT_URL_SSM", _server.Endpoint.AbsoluteUri),
             ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cleancqrs-tests/credentials"));
         var sns = new SnsSettings { Region = "eu-west-1", Endpoint = new Uri("http://127.0.0.1:1/"), EventsTopicArn = "arn:aws:sns:eu-west-1:123456789012:e.fifo" };
         await using var provider = new ServiceCollection()
@@ -131,11 +131,11 @@ public sealed class SsmSmtpPasswordTests
 
         var source = provider.GetRequiredService<ISmtpPasswordSource>();
         Assert.That(await source.GetAsync(CancellationToken.None), Is.EqualTo("s3cret-from-ssm"));
-        Assert.That(calls, Has.Count.EqualTo(1));
+        Assert.That(_calls, Has.Count.EqualTo(1));
     }
 
     private SsmSmtpPassword Password() => new(
-        SsmSmtpPassword.CreateClient(Env(("AWS_ENDPOINT_URL_SSM", server.Endpoint.AbsoluteUri), ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cleancqrs-tests/credentials"))),
+        SsmSmtpPassword.CreateClient(Env(("AWS_ENDPOINT_URL_SSM", _server.Endpoint.AbsoluteUri), ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cleancqrs-tests/credentials"))),
         Parameter,
         NullLogger<SsmSmtpPassword>.Instance);
 
@@ -155,8 +155,8 @@ public sealed class SsmSmtpPasswordTests
     private async Task AnswerAsync(HttpListenerContext context)
     {
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        calls.Enqueue((context.Request.Headers["X-Amz-Target"], JsonNode.Parse(await reader.ReadToEndAsync())!));
-        var (status, json) = script.TryDequeue(out var scripted) ? scripted : (200, Reply("SecureString"));
+        _calls.Enqueue((context.Request.Headers["X-Amz-Target"], JsonNode.Parse(await reader.ReadToEndAsync())!));
+        var (status, json) = _script.TryDequeue(out var scripted) ? scripted : (200, Reply("SecureString"));
         var body = Encoding.UTF8.GetBytes(json);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/x-amz-json-1.1";

@@ -11,31 +11,31 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbEventStoreContractTests : EventStoreContract
 {
-    private IAmazonDynamoDB client = null!;
+    private IAmazonDynamoDB _client = null!;
 
     protected override async ValueTask<IEventStore> CreateStoreAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(client);
-        return new DynamoDbEventStore(client, tables);
+        _client = DynamoDbTestServer.CreateClient();
+        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        return new DynamoDbEventStore(_client, tables);
     }
 
     [TearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 }
 
 [TestFixture]
 public sealed class DynamoDbReadModelStoreContractTests : ReadModelStoreContract
 {
-    private IAmazonDynamoDB client = null!;
+    private IAmazonDynamoDB _client = null!;
 
     protected override async ValueTask<IReadModelStore<OrgReadModel>> CreateStoreAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(client);
-        return new DynamoDbReadModelStore<OrgReadModel>(client, tables);
+        _client = DynamoDbTestServer.CreateClient();
+        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        return new DynamoDbReadModelStore<OrgReadModel>(_client, tables);
     }
 
     [TearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 }

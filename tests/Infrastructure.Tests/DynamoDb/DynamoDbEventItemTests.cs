@@ -11,26 +11,26 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbEventItemTests
 {
-    private IAmazonDynamoDB client = null!;
-    private DynamoDbTableNames tables = null!;
-    private DynamoDbEventStore store = null!;
+    private IAmazonDynamoDB _client = null!;
+    private DynamoDbTableNames _tables = null!;
+    private DynamoDbEventStore _store = null!;
 
     [OneTimeSetUp]
     public async Task ProvisionAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(client);
-        store = new DynamoDbEventStore(client, tables);
+        _client = DynamoDbTestServer.CreateClient();
+        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        _store = new DynamoDbEventStore(_client, _tables);
     }
 
     [OneTimeTearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 
     [Test]
     public async Task A_commit_is_keyed_by_its_first_event_version_and_records_the_version_after_it()
     {
         var stream = NewOrgStream();
-        await AppendAsync(store, stream, [1, 3]);
+        await AppendAsync(_store, stream, [1, 3]);
 
         var item = await GetItemAsync(stream, seq: 2);
 
@@ -47,9 +47,9 @@ public sealed class DynamoDbEventItemTests
     public async Task Marking_published_removes_the_pending_attributes()
     {
         var stream = NewOrgStream();
-        await AppendAsync(store, stream, [2]);
+        await AppendAsync(_store, stream, [2]);
 
-        await store.MarkPublishedAsync(stream, 2, CancellationToken.None);
+        await _store.MarkPublishedAsync(stream, 2, CancellationToken.None);
 
         var item = await GetItemAsync(stream, seq: 1);
         Assert.That(item!.Keys, Has.No.Member(EventsTable.PendingShard).And.No.Member(EventsTable.PendingSince));
@@ -60,7 +60,7 @@ public sealed class DynamoDbEventItemTests
     {
         var stream = NewOrgStream();
 
-        await store.MarkPublishedAsync(stream, 1, CancellationToken.None);
+        await _store.MarkPublishedAsync(stream, 1, CancellationToken.None);
 
         Assert.That(await GetItemAsync(stream, seq: 1), Is.Null);
     }
@@ -69,10 +69,10 @@ public sealed class DynamoDbEventItemTests
     public async Task A_snapshot_of_a_type_this_build_does_not_read_is_rebuilt_from_the_events()
     {
         var stream = NewOrgStream();
-        var commits = await AppendAsync(store, stream, [1, 2]);
-        await client.UpdateItemAsync(new UpdateItemRequest
+        var commits = await AppendAsync(_store, stream, [1, 2]);
+        await _client.UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = tables.Events,
+            TableName = _tables.Events,
             Key = Key(stream, seq: 2),
             UpdateExpression = "SET #type = :old, #snapshot = :json",
             ExpressionAttributeNames = new() { ["#type"] = EventsTable.SnapshotType, ["#snapshot"] = EventsTable.Snapshot },
@@ -83,7 +83,7 @@ public sealed class DynamoDbEventItemTests
             },
         });
 
-        var loaded = await store.LoadAsync<OrgState>(stream, CancellationToken.None);
+        var loaded = await _store.LoadAsync<OrgState>(stream, CancellationToken.None);
 
         Assert.That(loaded.Version, Is.EqualTo(3));
         Assert.That(loaded.State, Is.EqualTo(commits[^1].Snapshot));
@@ -98,11 +98,11 @@ public sealed class DynamoDbEventItemTests
         var commit = new Commit(
             stream, 0, [new StoredEvent(Guid.NewGuid(), stream, 1, created, Now, EventMetadata.Empty)], OrgState.Initial.Apply(created), Now);
 
-        var thrown = Assert.ThrowsAsync<DynamoDbItemTooLargeException>(async () => await store.TryAppendAsync(commit, CancellationToken.None));
+        var thrown = Assert.ThrowsAsync<DynamoDbItemTooLargeException>(async () => await _store.TryAppendAsync(commit, CancellationToken.None));
 
         Assert.That(thrown!.Message, Does.Contain(stream).And.Contain("400 KB"));
         Assert.That(thrown.Size, Is.GreaterThan(thrown.Limit));
-        Assert.That((await store.LoadAsync<OrgState>(stream, CancellationToken.None)).Version, Is.Zero);
+        Assert.That((await _store.LoadAsync<OrgState>(stream, CancellationToken.None)).Version, Is.Zero);
     }
 
     [Test]
@@ -112,13 +112,13 @@ public sealed class DynamoDbEventItemTests
         var commit = OrgCommit(stream, 0, OrgState.Initial, events: 2);
         var gap = commit with { Events = [commit.Events[0], commit.Events[1] with { Version = 3 }] };
 
-        Assert.ThrowsAsync<ArgumentException>(async () => await store.TryAppendAsync(gap, CancellationToken.None));
-        Assert.ThrowsAsync<ArgumentException>(async () => await store.TryAppendAsync(commit with { Events = [] }, CancellationToken.None));
+        Assert.ThrowsAsync<ArgumentException>(async () => await _store.TryAppendAsync(gap, CancellationToken.None));
+        Assert.ThrowsAsync<ArgumentException>(async () => await _store.TryAppendAsync(commit with { Events = [] }, CancellationToken.None));
     }
 
     private async Task<Dictionary<string, AttributeValue>?> GetItemAsync(string stream, long seq)
     {
-        var response = await client.GetItemAsync(new GetItemRequest { TableName = tables.Events, Key = Key(stream, seq), ConsistentRead = true });
+        var response = await _client.GetItemAsync(new GetItemRequest { TableName = _tables.Events, Key = Key(stream, seq), ConsistentRead = true });
         return response.Item is { Count: > 0 } item ? item : null;
     }
 

@@ -14,21 +14,21 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbEventStoreTests
 {
-    private IAmazonDynamoDB client = null!;
-    private DynamoDbTableNames tables = null!;
+    private IAmazonDynamoDB _client = null!;
+    private DynamoDbTableNames _tables = null!;
 
     [OneTimeSetUp]
     public async Task ProvisionAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(client);
+        _client = DynamoDbTestServer.CreateClient();
+        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
     }
 
     [OneTimeTearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 
     /// <summary>Pages of two items, so every paginated read crosses pages.</summary>
-    private IEventStore CreateStore() => new DynamoDbEventStore(client, tables, pageSize: 2);
+    private IEventStore CreateStore() => new DynamoDbEventStore(_client, _tables, pageSize: 2);
 
     [Test]
     public async Task Unknown_stream_loads_at_version_zero_in_its_initial_state()

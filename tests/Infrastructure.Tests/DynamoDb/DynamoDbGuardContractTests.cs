@@ -9,16 +9,16 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 
 public sealed class DynamoDbRateLimiterContractTests : RateLimiterContract
 {
-    private IAmazonDynamoDB client = null!;
+    private IAmazonDynamoDB _client = null!;
 
     protected override async ValueTask<IRateLimiter> CreateAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        return new DynamoDbRateLimiter(client, await DynamoDbTestServer.ProvisionFreshTablesAsync(client));
+        _client = DynamoDbTestServer.CreateClient();
+        return new DynamoDbRateLimiter(_client, await DynamoDbTestServer.ProvisionFreshTablesAsync(_client));
     }
 
     [TearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 
     [Test]
     public void A_hot_limit_is_split_into_shards_whose_places_add_up_to_it()
@@ -35,28 +35,28 @@ public sealed class DynamoDbRateLimiterContractTests : RateLimiterContract
 
 public sealed class DynamoDbIdempotencyStoreContractTests : IdempotencyStoreContract
 {
-    private IAmazonDynamoDB client = null!;
+    private IAmazonDynamoDB _client = null!;
 
     protected override async ValueTask<IIdempotencyStore> CreateAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        return new DynamoDbIdempotencyStore(client, await DynamoDbTestServer.ProvisionFreshTablesAsync(client));
+        _client = DynamoDbTestServer.CreateClient();
+        return new DynamoDbIdempotencyStore(_client, await DynamoDbTestServer.ProvisionFreshTablesAsync(_client));
     }
 
     [TearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 }
 
 public sealed class DynamoDbEffectClaimsContractTests : EffectClaimsContract
 {
-    private IAmazonDynamoDB client = null!;
+    private IAmazonDynamoDB _client = null!;
 
     protected override async ValueTask<IEffectClaims> CreateAsync()
     {
-        client = DynamoDbTestServer.CreateClient();
-        return new DynamoDbEffectClaims(client, await DynamoDbTestServer.ProvisionFreshTablesAsync(client));
+        _client = DynamoDbTestServer.CreateClient();
+        return new DynamoDbEffectClaims(_client, await DynamoDbTestServer.ProvisionFreshTablesAsync(_client));
     }
 
     [TearDown]
-    public void DisposeClient() => client.Dispose();
+    public void DisposeClient() => _client.Dispose();
 }

@@ -12,18 +12,18 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [SetUpFixture]
 public sealed class DynamoDbTestServer
 {
-    private static DynaliteServer? server;
+    private static DynaliteServer? _server;
 
-    public static Uri Endpoint => (server ?? throw new InvalidOperationException("dynalite was not started.")).Endpoint;
+    public static Uri Endpoint => (_server ?? throw new InvalidOperationException("dynalite was not started.")).Endpoint;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => server = await DynaliteServer.StartAsync();
+    public async Task StartAsync() => _server = await DynaliteServer.StartAsync();
 
     [OneTimeTearDown]
     public void Stop()
     {
-        server?.Dispose();
-        server = null;
+        _server?.Dispose();
+        _server = null;
     }
 
     /// <summary>A client built the way the service builds it, pointed at dynalite through the standard override.</summary>

@@ -10,7 +10,7 @@ internal static class TestCommits
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
-    private static int windows;
+    private static int _windows;
 
     public static string NewOrgStream() => $"org-{Guid.NewGuid():N}";
 
@@ -19,7 +19,7 @@ internal static class TestCommits
     /// end sees only the commits of the test that asked for it, whatever else the store holds.
     /// </summary>
     public static DateTimeOffset NewPastWindow() =>
-        new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(-10 * Interlocked.Increment(ref windows));
+        new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(-10 * Interlocked.Increment(ref _windows));
 
     public static Commit OrgCommit(
         string streamId, long expectedVersion, OrgState before, int events = 1, DateTimeOffset? at = null, EventMetadata? metadata = null)

@@ -55,15 +55,15 @@ internal sealed class FakeKms : IDisposable
     // RSA instances are not documented as thread-safe, and the shared key serves concurrent requests.
     private static readonly Lock SigningGate = new();
 
-    private readonly LoopbackHttpServer server;
+    private readonly LoopbackHttpServer _server;
 
-    public FakeKms() => server = LoopbackHttpServer.Start(HandleAsync, concurrent: true);
+    public FakeKms() => _server = LoopbackHttpServer.Start(HandleAsync, concurrent: true);
 
     public static RSA SigningKey => SharedSigningKey.Value;
 
     public byte[] MacKey { get; } = RandomNumberGenerator.GetBytes(32);
 
-    public Uri Endpoint => server.Endpoint;
+    public Uri Endpoint => _server.Endpoint;
 
     public ConcurrentQueue<KmsCall> Calls { get; } = new();
 
@@ -94,7 +94,7 @@ internal sealed class FakeKms : IDisposable
 
     public IAmazonKeyManagementService CreateClient() => Settings().CreateClient();
 
-    public void Dispose() => server.Dispose();
+    public void Dispose() => _server.Dispose();
 
     private async Task HandleAsync(HttpListenerContext context)
     {

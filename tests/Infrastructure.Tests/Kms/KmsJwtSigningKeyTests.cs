@@ -16,35 +16,35 @@ public sealed class KmsJwtSigningKeyTests
 {
     private static readonly TokenClaims Claims = new("6f1c2d3e-4b5a-5c6d-8e7f-0a1b2c3d4e5f", "org", "SG");
 
-    private FakeKms kms = null!;
-    private IAmazonKeyManagementService client = null!;
-    private KmsJwtSigningKey key = null!;
-    private JwtTokenService tokens = null!;
+    private FakeKms _kms = null!;
+    private IAmazonKeyManagementService _client = null!;
+    private KmsJwtSigningKey _key = null!;
+    private JwtTokenService _tokens = null!;
 
     [SetUp]
     public void Start()
     {
-        kms = new FakeKms();
-        client = kms.CreateClient();
-        key = new KmsJwtSigningKey(client, FakeKms.JwtAlias);
-        tokens = new JwtTokenService(
-            key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(1)), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        _kms = new FakeKms();
+        _client = _kms.CreateClient();
+        _key = new KmsJwtSigningKey(_client, FakeKms.JwtAlias);
+        _tokens = new JwtTokenService(
+            _key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(1)), new FakeTimeProvider(DateTimeOffset.UtcNow));
     }
 
     [TearDown]
     public void Stop()
     {
-        client.Dispose();
-        kms.Dispose();
+        _client.Dispose();
+        _kms.Dispose();
     }
 
     [Test]
     public async Task Token_signed_in_kms_validates_and_matches_the_jwks()
     {
-        var issued = await tokens.IssueAsync(Claims, CancellationToken.None);
+        var issued = await _tokens.IssueAsync(Claims, CancellationToken.None);
 
-        var claims = await tokens.ValidateAsync(issued.Token, CancellationToken.None);
-        using var jwks = JsonDocument.Parse(await tokens.GetJwksJsonAsync(CancellationToken.None));
+        var claims = await _tokens.ValidateAsync(issued.Token, CancellationToken.None);
+        using var jwks = JsonDocument.Parse(await _tokens.GetJwksJsonAsync(CancellationToken.None));
         var jwk = jwks.RootElement.GetProperty("keys")[0];
         var parameters = FakeKms.SigningKey.ExportParameters(includePrivateParameters: false);
         var parts = issued.Token.Split('.');
@@ -69,11 +69,11 @@ public sealed class KmsJwtSigningKeyTests
     [Test]
     public async Task Sign_sends_the_sha256_digest_of_the_signing_input_to_the_resolved_key()
     {
-        var issued = await tokens.IssueAsync(Claims, CancellationToken.None);
+        var issued = await _tokens.IssueAsync(Claims, CancellationToken.None);
 
         var signingInput = issued.Token[..issued.Token.LastIndexOf('.')];
-        var sign = kms.CallsTo("Sign").Single();
-        var getPublicKey = kms.CallsTo("GetPublicKey").Single();
+        var sign = _kms.CallsTo("Sign").Single();
+        var getPublicKey = _kms.CallsTo("GetPublicKey").Single();
         Assert.Multiple(() =>
         {
             Assert.That(sign.Text("MessageType"), Is.EqualTo("DIGEST"));
@@ -89,39 +89,39 @@ public sealed class KmsJwtSigningKeyTests
     [Test]
     public async Task Public_key_is_fetched_once_across_many_signatures_and_validations()
     {
-        var first = await tokens.IssueAsync(Claims, CancellationToken.None);
+        var first = await _tokens.IssueAsync(Claims, CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
-            var issued = await tokens.IssueAsync(Claims, CancellationToken.None);
-            Assert.That(await tokens.ValidateAsync(issued.Token, CancellationToken.None), Is.EqualTo(Claims));
+            var issued = await _tokens.IssueAsync(Claims, CancellationToken.None);
+            Assert.That(await _tokens.ValidateAsync(issued.Token, CancellationToken.None), Is.EqualTo(Claims));
         }));
-        await tokens.GetJwksJsonAsync(CancellationToken.None);
-        await tokens.ValidateAsync(first.Token, CancellationToken.None);
+        await _tokens.GetJwksJsonAsync(CancellationToken.None);
+        await _tokens.ValidateAsync(first.Token, CancellationToken.None);
 
-        Assert.That(kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(1));
-        Assert.That(kms.CallsTo("Sign"), Has.Count.EqualTo(17));
+        Assert.That(_kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(1));
+        Assert.That(_kms.CallsTo("Sign"), Has.Count.EqualTo(17));
     }
 
     [Test]
     public async Task Concurrent_first_callers_share_one_fetch()
     {
-        var fresh = new KmsJwtSigningKey(client, FakeKms.JwtAlias);
+        var fresh = new KmsJwtSigningKey(_client, FakeKms.JwtAlias);
 
         var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fresh.GetPublicKeyAsync(CancellationToken.None).AsTask()));
 
         Assert.That(keys.Distinct(), Has.Exactly(1).Items);
-        Assert.That(kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(1));
+        Assert.That(_kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task Kms_error_on_sign_is_thrown_not_turned_into_a_token()
     {
-        await key.GetPublicKeyAsync(CancellationToken.None);
-        kms.Intercept = call => call.Operation == "Sign"
+        await _key.GetPublicKeyAsync(CancellationToken.None);
+        _kms.Intercept = call => call.Operation == "Sign"
             ? KmsReply.Error("NotFoundException", $"Key '{FakeKms.JwtKeyArn}' does not exist")
             : null;
 
-        var error = Assert.ThrowsAsync<NotFoundException>(async () => await tokens.IssueAsync(Claims, CancellationToken.None));
+        var error = Assert.ThrowsAsync<NotFoundException>(async () => await _tokens.IssueAsync(Claims, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("does not exist"));
         Assert.That(error.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -131,15 +131,15 @@ public sealed class KmsJwtSigningKeyTests
     public async Task Failed_public_key_fetch_is_thrown_and_retried_on_the_next_call()
     {
         var issued = await IssueWithAnotherInstanceAsync();
-        kms.Intercept = call => call.Operation == "GetPublicKey"
+        _kms.Intercept = call => call.Operation == "GetPublicKey"
             ? KmsReply.Error("AccessDeniedException", "not authorized to perform: kms:GetPublicKey")
             : null;
 
-        Assert.ThrowsAsync<AmazonKeyManagementServiceException>(async () => await tokens.ValidateAsync(issued, CancellationToken.None));
+        Assert.ThrowsAsync<AmazonKeyManagementServiceException>(async () => await _tokens.ValidateAsync(issued, CancellationToken.None));
 
-        kms.Intercept = null;
-        Assert.That(await tokens.ValidateAsync(issued, CancellationToken.None), Is.EqualTo(Claims));
-        Assert.That(kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(3), "one for the issuer, a failed one and its retry");
+        _kms.Intercept = null;
+        Assert.That(await _tokens.ValidateAsync(issued, CancellationToken.None), Is.EqualTo(Claims));
+        Assert.That(_kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(3), "one for the issuer, a failed one and its retry");
     }
 
     [TestCase("ECC_NIST_P256")]
@@ -148,9 +148,9 @@ public sealed class KmsJwtSigningKeyTests
     [TestCase("SYMMETRIC_DEFAULT")]
     public void Refuses_a_key_of_the_wrong_spec(string keySpec)
     {
-        kms.ReportedKeySpec = keySpec;
+        _kms.ReportedKeySpec = keySpec;
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await key.GetPublicKeyAsync(CancellationToken.None));
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await _key.GetPublicKeyAsync(CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain(keySpec).And.Contain(FakeKms.JwtAlias).And.Contain("JWT_KMS_KEY_ID").And.Contain("RSA_2048"));
     }
@@ -158,20 +158,20 @@ public sealed class KmsJwtSigningKeyTests
     [Test]
     public void Refuses_a_key_that_is_not_for_signing()
     {
-        kms.ReportedKeyUsage = "ENCRYPT_DECRYPT";
+        _kms.ReportedKeyUsage = "ENCRYPT_DECRYPT";
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await tokens.IssueAsync(Claims, CancellationToken.None));
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await _tokens.IssueAsync(Claims, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("key usage ENCRYPT_DECRYPT").And.Contain("SIGN_VERIFY"));
-        Assert.That(kms.CallsTo("Sign"), Is.Empty);
+        Assert.That(_kms.CallsTo("Sign"), Is.Empty);
     }
 
     [Test]
     public void Refuses_a_key_without_pkcs1_sha256_signatures()
     {
-        kms.ReportedSigningAlgorithms = ["RSASSA_PSS_SHA_256"];
+        _kms.ReportedSigningAlgorithms = ["RSASSA_PSS_SHA_256"];
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await key.GetPublicKeyAsync(CancellationToken.None));
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await _key.GetPublicKeyAsync(CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("RSASSA_PKCS1_V1_5_SHA_256"));
     }
@@ -179,9 +179,9 @@ public sealed class KmsJwtSigningKeyTests
     [Test]
     public void Refuses_a_public_key_that_is_not_der_subject_public_key_info()
     {
-        kms.ReportedPublicKey = Encoding.ASCII.GetBytes("-----BEGIN PUBLIC KEY-----");
+        _kms.ReportedPublicKey = Encoding.ASCII.GetBytes("-----BEGIN PUBLIC KEY-----");
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await key.GetPublicKeyAsync(CancellationToken.None));
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await _key.GetPublicKeyAsync(CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("usable RSA public key").And.Contain("JWT_KMS_KEY_ID"));
     }
@@ -189,19 +189,19 @@ public sealed class KmsJwtSigningKeyTests
     [Test]
     public void Refuses_a_public_key_with_trailing_bytes()
     {
-        kms.ReportedPublicKey = [.. FakeKms.SigningKey.ExportSubjectPublicKeyInfo(), 0];
+        _kms.ReportedPublicKey = [.. FakeKms.SigningKey.ExportSubjectPublicKeyInfo(), 0];
 
-        Assert.ThrowsAsync<InvalidOperationException>(async () => await key.GetPublicKeyAsync(CancellationToken.None));
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await _key.GetPublicKeyAsync(CancellationToken.None));
     }
 
     [Test]
     public async Task Refused_key_is_asked_again_once_fixed()
     {
-        kms.ReportedKeySpec = "ECC_NIST_P256";
-        Assert.ThrowsAsync<InvalidOperationException>(async () => await key.GetPublicKeyAsync(CancellationToken.None));
+        _kms.ReportedKeySpec = "ECC_NIST_P256";
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await _key.GetPublicKeyAsync(CancellationToken.None));
 
-        kms.ReportedKeySpec = "RSA_2048";
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        _kms.ReportedKeySpec = "RSA_2048";
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         Assert.That(publicKey.SignatureLength, Is.EqualTo(256));
     }
@@ -209,12 +209,12 @@ public sealed class KmsJwtSigningKeyTests
     [Test]
     public async Task Signature_of_the_wrong_length_is_refused()
     {
-        await key.GetPublicKeyAsync(CancellationToken.None);
-        kms.Intercept = call => call.Operation == "Sign"
+        await _key.GetPublicKeyAsync(CancellationToken.None);
+        _kms.Intercept = call => call.Operation == "Sign"
             ? new KmsReply(HttpStatusCode.OK, $$"""{"KeyId":"{{FakeKms.JwtKeyArn}}","Signature":"AAAA","SigningAlgorithm":"RSASSA_PKCS1_V1_5_SHA_256"}""")
             : null;
 
-        Assert.ThrowsAsync<InvalidOperationException>(async () => await key.SignAsync(new byte[] { 1 }, CancellationToken.None));
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await _key.SignAsync(new byte[] { 1 }, CancellationToken.None));
     }
 
     [Test]
@@ -223,13 +223,13 @@ public sealed class KmsJwtSigningKeyTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        Assert.CatchAsync<OperationCanceledException>(async () => await key.GetPublicKeyAsync(cancelled.Token));
+        Assert.CatchAsync<OperationCanceledException>(async () => await _key.GetPublicKeyAsync(cancelled.Token));
     }
 
     private async Task<string> IssueWithAnotherInstanceAsync()
     {
         var issuer = new JwtTokenService(
-            new KmsJwtSigningKey(client, FakeKms.JwtAlias),
+            new KmsJwtSigningKey(_client, FakeKms.JwtAlias),
             new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(1)),
             new FakeTimeProvider(DateTimeOffset.UtcNow));
         return (await issuer.IssueAsync(Claims, CancellationToken.None)).Token;

@@ -8,19 +8,19 @@ namespace CleanCqrs.Infrastructure.Tests.Kms;
 
 public sealed class KmsRegistrationTests
 {
-    private FakeKms kms = null!;
+    private FakeKms _kms = null!;
 
     [SetUp]
-    public void Start() => kms = new FakeKms();
+    public void Start() => _kms = new FakeKms();
 
     [TearDown]
-    public void Stop() => kms.Dispose();
+    public void Stop() => _kms.Dispose();
 
     [Test]
     public async Task Kms_security_serves_tokens_jwks_and_codes_through_one_client()
     {
         await using var provider = new ServiceCollection()
-            .AddKmsSecurity(kms.Settings(), "cleancqrs", TimeSpan.FromHours(1))
+            .AddKmsSecurity(_kms.Settings(), "cleancqrs", TimeSpan.FromHours(1))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var issuer = provider.GetRequiredService<ITokenIssuer>();
@@ -34,7 +34,7 @@ public sealed class KmsRegistrationTests
             Assert.That(provider.GetRequiredService<IOtpSecret>(), Is.InstanceOf<KmsOtpSecret>());
             Assert.That(provider.GetRequiredService<IOtpCodes>(), Is.InstanceOf<HmacOtpCodes>());
             Assert.That(provider.GetRequiredService<IAmazonKeyManagementService>(), Is.InstanceOf<AmazonKeyManagementServiceClient>());
-            Assert.That(kms.Calls, Is.Empty, "nothing is fetched while the service graph is built");
+            Assert.That(_kms.Calls, Is.Empty, "nothing is fetched while the service graph is built");
         });
 
         var token = await issuer.IssueAsync(new TokenClaims("s", "org", "SG"), CancellationToken.None);
@@ -45,14 +45,14 @@ public sealed class KmsRegistrationTests
             Assert.That(token.ExpiresInSeconds, Is.EqualTo(3600));
             Assert.That(await provider.GetRequiredService<ITokenValidator>().ValidateAsync(token.Token, CancellationToken.None), Is.Not.Null);
             Assert.That(code, Does.Match("^[0-9]{6}$"));
-            Assert.That(kms.CallsTo("GenerateMac").Single().Text("KeyId"), Is.EqualTo(FakeKms.OtpKeyArn));
+            Assert.That(_kms.CallsTo("GenerateMac").Single().Text("KeyId"), Is.EqualTo(FakeKms.OtpKeyArn));
         });
     }
 
     [Test]
     public async Task A_client_registered_earlier_is_used()
     {
-        using var client = kms.CreateClient();
+        using var client = _kms.CreateClient();
         await using var provider = new ServiceCollection()
             .AddSingleton(client)
             .AddKmsSecurity(new KmsSettings(FakeKms.JwtAlias, FakeKms.OtpKeyArn), "cleancqrs", TimeSpan.FromHours(1))

@@ -14,43 +14,43 @@ public sealed class BrokerPumpTests
         IdlePollInterval = TimeSpan.FromMilliseconds(50),
     };
 
-    private TemporaryDataDirectory directory = null!;
-    private InProcBroker broker = null!;
+    private TemporaryDataDirectory _directory = null!;
+    private InProcBroker _broker = null!;
 
     [SetUp]
     public void SetUp()
     {
-        directory = new TemporaryDataDirectory();
-        broker = new InProcBroker(directory.Path, Options);
+        _directory = new TemporaryDataDirectory();
+        _broker = new InProcBroker(_directory.Path, Options);
     }
 
     [TearDown]
     public void TearDown()
     {
-        broker.Dispose();
-        directory.Dispose();
+        _broker.Dispose();
+        _directory.Dispose();
     }
 
     [Test]
     public async Task Delivers_what_is_published_while_it_runs_and_stops_when_asked()
     {
-        await using var pump = new BrokerPump(broker);
+        await using var pump = new BrokerPump(_broker);
         var seen = new Collector(expected: 5);
         pump.Start(seen.HandleAsync);
 
-        await broker.PublishAsync([Message("a", "1"), Message("b", "2")], CancellationToken.None);
-        await broker.PublishAsync([Message("a", "3"), Message("a", "4"), Message("c", "5")], CancellationToken.None);
+        await _broker.PublishAsync([Message("a", "1"), Message("b", "2")], CancellationToken.None);
+        await _broker.PublishAsync([Message("a", "3"), Message("a", "4"), Message("c", "5")], CancellationToken.None);
         await seen.All.WaitAsync(Patience);
         await pump.StopAsync();
 
         Assert.That(seen.Bodies, Is.EquivalentTo(new[] { "1", "2", "3", "4", "5" }));
-        Assert.That((await broker.CountAsync(CancellationToken.None)).Messages, Is.Zero);
+        Assert.That((await _broker.CountAsync(CancellationToken.None)).Messages, Is.Zero);
     }
 
     [Test]
     public async Task Returns_normally_when_its_token_is_cancelled()
     {
-        await using var pump = new BrokerPump(broker);
+        await using var pump = new BrokerPump(_broker);
         using var stopping = new CancellationTokenSource();
         var running = pump.RunAsync(new Collector(expected: 1).HandleAsync, stopping.Token);
 
@@ -62,8 +62,8 @@ public sealed class BrokerPumpTests
     [Test]
     public async Task Notices_messages_published_by_another_broker_on_the_same_file()
     {
-        using var otherProcess = new InProcBroker(directory.Path, Options);
-        await using var pump = new BrokerPump(broker);
+        using var otherProcess = new InProcBroker(_directory.Path, Options);
+        await using var pump = new BrokerPump(_broker);
         var seen = new Collector(expected: 1);
         pump.Start(seen.HandleAsync);
 
@@ -76,11 +76,11 @@ public sealed class BrokerPumpTests
     [Test]
     public async Task Keeps_delivering_after_a_handler_failure()
     {
-        await using var pump = new BrokerPump(broker);
+        await using var pump = new BrokerPump(_broker);
         var seen = new Collector(expected: 2, throwFirst: true);
         pump.Start(seen.HandleAsync);
 
-        await broker.PublishAsync([Message("a", "1"), Message("a", "2")], CancellationToken.None);
+        await _broker.PublishAsync([Message("a", "1"), Message("a", "2")], CancellationToken.None);
 
         await seen.All.WaitAsync(Patience);
         Assert.That(seen.Bodies, Is.EqualTo(new[] { "1", "2" }));
@@ -89,7 +89,7 @@ public sealed class BrokerPumpTests
     [Test]
     public async Task Consumers_run_batches_side_by_side_but_never_one_group_in_two_batches_and_keep_each_group_in_order()
     {
-        using var concurrent = new InProcBroker(directory.Path, Options with { FileName = "concurrent.db", Consumers = 4, BatchSize = 3 });
+        using var concurrent = new InProcBroker(_directory.Path, Options with { FileName = "concurrent.db", Consumers = 4, BatchSize = 3 });
         await using var pump = new BrokerPump(concurrent);
         const int groups = 12;
         const int perGroup = 15;
@@ -155,38 +155,38 @@ public sealed class BrokerPumpTests
 
     private sealed class Collector(int expected, bool throwFirst = false)
     {
-        private readonly Lock sync = new();
-        private readonly List<string> bodies = [];
-        private readonly TaskCompletionSource all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private bool thrown;
+        private readonly Lock _sync = new();
+        private readonly List<string> _bodies = [];
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _thrown;
 
-        public Task All => all.Task;
+        public Task All => _all.Task;
 
         public IReadOnlyList<string> Bodies
         {
             get
             {
-                lock (sync)
+                lock (_sync)
                 {
-                    return [.. bodies];
+                    return [.. _bodies];
                 }
             }
         }
 
         public Task<IReadOnlySet<string>> HandleAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken)
         {
-            lock (sync)
+            lock (_sync)
             {
-                if (throwFirst && !thrown)
+                if (throwFirst && !_thrown)
                 {
-                    thrown = true;
+                    _thrown = true;
                     throw new InvalidOperationException("The first batch fails.");
                 }
 
-                bodies.AddRange(batch.Select(m => m.Body));
-                if (bodies.Count >= expected)
+                _bodies.AddRange(batch.Select(m => m.Body));
+                if (_bodies.Count >= expected)
                 {
-                    all.TrySetResult();
+                    _all.TrySetResult();
                 }
             }
 

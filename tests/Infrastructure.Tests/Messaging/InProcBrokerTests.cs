@@ -12,27 +12,27 @@ public sealed class InProcBrokerTests
     private static readonly DateTimeOffset T0 = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly InProcBrokerOptions Immediate = new() { RetryDelay = TimeSpan.Zero };
 
-    private TemporaryDataDirectory directory = null!;
-    private FakeTimeProvider clock = null!;
-    private readonly List<InProcBroker> brokers = [];
+    private TemporaryDataDirectory _directory = null!;
+    private FakeTimeProvider _clock = null!;
+    private readonly List<InProcBroker> _brokers = [];
 
     [SetUp]
     public void SetUp()
     {
-        directory = new TemporaryDataDirectory();
-        clock = new FakeTimeProvider(T0);
+        _directory = new TemporaryDataDirectory();
+        _clock = new FakeTimeProvider(T0);
     }
 
     [TearDown]
     public void TearDown()
     {
-        foreach (var broker in brokers)
+        foreach (var broker in _brokers)
         {
             broker.Dispose();
         }
 
-        brokers.Clear();
-        directory.Dispose();
+        _brokers.Clear();
+        _directory.Dispose();
     }
 
     [Test]
@@ -169,7 +169,7 @@ public sealed class InProcBrokerTests
     {
         var broker = Open(Immediate);
         await broker.PublishAsync([Message("g", "same", "first"), Message("g", "same", "repeat in the same call")], None);
-        clock.Advance(TimeSpan.FromMinutes(4));
+        _clock.Advance(TimeSpan.FromMinutes(4));
         await broker.PublishAsync([Message("g", "same", "repeat later"), Message("g", "other", "other")], None);
 
         var seen = new List<ReceivedMessage>();
@@ -183,7 +183,7 @@ public sealed class InProcBrokerTests
     {
         var broker = Open(Immediate);
         await broker.PublishAsync([Message("g", "same", "first")], None);
-        clock.Advance(TimeSpan.FromMinutes(5));
+        _clock.Advance(TimeSpan.FromMinutes(5));
         await broker.PublishAsync([Message("g", "same", "second")], None);
 
         var seen = new List<ReceivedMessage>();
@@ -256,7 +256,7 @@ public sealed class InProcBrokerTests
 
         var early = await broker.DeliverOnceAsync(Succeed(seen), None);
         var hidden = await broker.CountAsync(None);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         var later = await broker.DeliverOnceAsync(Succeed(seen), None);
 
         Assert.That(early, Is.Zero);
@@ -315,7 +315,7 @@ public sealed class InProcBrokerTests
         var before = Open(Immediate);
         await before.PublishAsync([Message("org-1", "e1", "survives")], None);
         before.Dispose();
-        brokers.Remove(before);
+        _brokers.Remove(before);
 
         var after = Open(Immediate);
         var seen = new List<ReceivedMessage>();
@@ -330,7 +330,7 @@ public sealed class InProcBrokerTests
         var before = Open(Immediate);
         await before.PublishAsync([Message("org-1", "e1", "first")], None);
         before.Dispose();
-        brokers.Remove(before);
+        _brokers.Remove(before);
 
         var after = Open(Immediate);
         await after.PublishAsync([Message("org-1", "e1", "again")], None);
@@ -358,7 +358,7 @@ public sealed class InProcBrokerTests
         var restarted = Open(options);
         var seen = new List<ReceivedMessage>();
         var beforeTimeout = await restarted.DeliverOnceAsync(Succeed(seen), None);
-        clock.Advance(TimeSpan.FromSeconds(30));
+        _clock.Advance(TimeSpan.FromSeconds(30));
         await restarted.DeliverOnceAsync(Succeed(seen), None);
 
         Assert.That(beforeTimeout, Is.Zero);
@@ -386,7 +386,7 @@ public sealed class InProcBrokerTests
             },
             None).AsTask();
         await slowEntered.Task;
-        clock.Advance(TimeSpan.FromSeconds(31));
+        _clock.Advance(TimeSpan.FromSeconds(31));
         var fastEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var fastVerdict = new TaskCompletionSource<IReadOnlySet<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var fastDelivery = fast.DeliverOnceAsync(
@@ -415,7 +415,7 @@ public sealed class InProcBrokerTests
         var crashed = Open(options);
         await crashed.PublishAsync([Message("a", "a1", "a1"), Message("a", "a2", "a2")], None);
         var abandoned = crashed.DeliverOnceAsync((_, _) => new TaskCompletionSource<IReadOnlySet<string>>().Task, None).AsTask();
-        clock.Advance(TimeSpan.FromSeconds(30));
+        _clock.Advance(TimeSpan.FromSeconds(30));
 
         var seen = new List<ReceivedMessage>();
         var restarted = Open(options);
@@ -476,8 +476,8 @@ public sealed class InProcBrokerTests
 
     private InProcBroker Open(InProcBrokerOptions options)
     {
-        var broker = new InProcBroker(directory.Path, options, clock);
-        brokers.Add(broker);
+        var broker = new InProcBroker(_directory.Path, options, _clock);
+        _brokers.Add(broker);
         return broker;
     }
 

@@ -13,13 +13,13 @@ namespace CleanCqrs.Infrastructure.Tests.Messaging;
 public sealed class InProcCommitPublisherTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TemporaryDataDirectory directory = null!;
+    private TemporaryDataDirectory _directory = null!;
 
     [SetUp]
-    public void SetUp() => directory = new TemporaryDataDirectory();
+    public void SetUp() => _directory = new TemporaryDataDirectory();
 
     [TearDown]
-    public void TearDown() => directory.Dispose();
+    public void TearDown() => _directory.Dispose();
 
     [Test]
     public void Makes_one_message_per_event_grouped_by_stream_and_deduplicated_by_event_id()
@@ -38,7 +38,7 @@ public sealed class InProcCommitPublisherTests
     [Test]
     public async Task Publishes_a_commit_once_however_often_the_outbox_repeats_it()
     {
-        using var broker = new InProcBroker(directory.Path, new InProcBrokerOptions { RetryDelay = TimeSpan.Zero });
+        using var broker = new InProcBroker(_directory.Path, new InProcBrokerOptions { RetryDelay = TimeSpan.Zero });
         var publisher = new InProcCommitPublisher(broker);
         var stream = NewStreamId();
         var commit = Commit(stream, Empty, T0, Created(stream, "Acme"), Updated(stream, "Acme 2"));
@@ -61,8 +61,8 @@ public sealed class InProcCommitPublisherTests
     public async Task Registers_the_embedded_store_and_broker()
     {
         var services = new ServiceCollection()
-            .AddSqliteStore(directory.Path)
-            .AddInProcBroker(directory.Path, maxReceiveCount: 7);
+            .AddSqliteStore(_directory.Path)
+            .AddInProcBroker(_directory.Path, maxReceiveCount: 7);
 
         await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }))
         {
@@ -71,11 +71,11 @@ public sealed class InProcCommitPublisherTests
             Assert.That(provider.GetRequiredService<ICommitPublisher>(), Is.InstanceOf<InProcCommitPublisher>());
             Assert.That(provider.GetRequiredService<InProcBroker>().Options.MaxReceiveCount, Is.EqualTo(7));
             Assert.That(provider.GetRequiredService<BrokerPump>(), Is.Not.Null);
-            Assert.That(provider.GetRequiredService<SqliteDatabase>().FilePath, Is.EqualTo(Path.Combine(directory.Path, "events.db")));
+            Assert.That(provider.GetRequiredService<SqliteDatabase>().FilePath, Is.EqualTo(Path.Combine(_directory.Path, "events.db")));
             var stream = NewStreamId();
             await provider.GetRequiredService<ICommitPublisher>().PublishAsync(Commit(stream, Empty, T0, Created(stream, "Acme")), None);
         }
 
-        Assert.That(File.Exists(Path.Combine(directory.Path, "broker.db")), Is.True);
+        Assert.That(File.Exists(Path.Combine(_directory.Path, "broker.db")), Is.True);
     }
 }

@@ -8,18 +8,18 @@ public sealed class HmacOtpCodesTests
     private const string OtpId = "0123456789abcdef0123456789abcdef";
     private const string OtherOtpId = "fedcba9876543210fedcba9876543210";
 
-    private TemporaryDataDirectory directory = null!;
+    private TemporaryDataDirectory _directory = null!;
 
     [SetUp]
-    public void CreateDirectory() => directory = new TemporaryDataDirectory();
+    public void CreateDirectory() => _directory = new TemporaryDataDirectory();
 
     [TearDown]
-    public void RemoveDirectory() => directory.Dispose();
+    public void RemoveDirectory() => _directory.Dispose();
 
     [Test]
     public async Task Code_is_six_ascii_digits()
     {
-        var codes = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
+        var codes = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
 
         var code = await codes.DeriveAsync(OtpId, CancellationToken.None);
 
@@ -47,8 +47,8 @@ public sealed class HmacOtpCodesTests
     [Test]
     public async Task Same_key_and_id_give_the_same_code_across_instances()
     {
-        var first = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
-        var second = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
+        var first = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
+        var second = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
 
         var code = await first.DeriveAsync(OtpId, CancellationToken.None);
 
@@ -83,7 +83,7 @@ public sealed class HmacOtpCodesTests
     [Test]
     public async Task Matches_the_right_code()
     {
-        var codes = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
+        var codes = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
         var code = await codes.DeriveAsync(OtpId, CancellationToken.None);
 
         Assert.That(await codes.MatchesAsync(OtpId, code, CancellationToken.None), Is.True);
@@ -92,7 +92,7 @@ public sealed class HmacOtpCodesTests
     [Test]
     public async Task Does_not_match_a_wrong_code_or_another_otps_code()
     {
-        var codes = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
+        var codes = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
         var code = await codes.DeriveAsync(OtpId, CancellationToken.None);
         var wrong = ((int.Parse(code, CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
 
@@ -114,7 +114,7 @@ public sealed class HmacOtpCodesTests
     [TestCase("١٢٣٤٥٦")]
     public async Task Does_not_match_a_malformed_code(string code)
     {
-        var codes = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
+        var codes = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
 
         Assert.That(await codes.MatchesAsync(OtpId, code, CancellationToken.None), Is.False);
     }
@@ -122,7 +122,7 @@ public sealed class HmacOtpCodesTests
     [Test]
     public async Task Does_not_match_for_an_empty_otp_id()
     {
-        var codes = new HmacOtpCodes(new LocalOtpSecret(directory.Path));
+        var codes = new HmacOtpCodes(new LocalOtpSecret(_directory.Path));
 
         Assert.That(await codes.MatchesAsync(string.Empty, "123456", CancellationToken.None), Is.False);
     }
@@ -130,12 +130,12 @@ public sealed class HmacOtpCodesTests
     [Test]
     public async Task Secret_file_is_created_with_32_bytes_on_first_use()
     {
-        var secret = new LocalOtpSecret(directory.Path);
+        var secret = new LocalOtpSecret(_directory.Path);
         Assert.That(File.Exists(secret.KeyFilePath), Is.False, "not before first use");
 
         await secret.ComputeMacAsync(new byte[] { 1 }, CancellationToken.None);
 
-        Assert.That(secret.KeyFilePath, Is.EqualTo(directory.File("otp-secret.key")));
+        Assert.That(secret.KeyFilePath, Is.EqualTo(_directory.File("otp-secret.key")));
         Assert.That(await File.ReadAllBytesAsync(secret.KeyFilePath), Has.Length.EqualTo(32));
         if (!OperatingSystem.IsWindows())
         {
@@ -146,30 +146,30 @@ public sealed class HmacOtpCodesTests
     [Test]
     public async Task Secret_file_is_reused_across_instances()
     {
-        var first = await new LocalOtpSecret(directory.Path).ComputeMacAsync(new byte[] { 1 }, CancellationToken.None);
-        var contents = await File.ReadAllBytesAsync(directory.File(LocalOtpSecret.FileName));
+        var first = await new LocalOtpSecret(_directory.Path).ComputeMacAsync(new byte[] { 1 }, CancellationToken.None);
+        var contents = await File.ReadAllBytesAsync(_directory.File(LocalOtpSecret.FileName));
 
-        var second = await new LocalOtpSecret(directory.Path).ComputeMacAsync(new byte[] { 1 }, CancellationToken.None);
+        var second = await new LocalOtpSecret(_directory.Path).ComputeMacAsync(new byte[] { 1 }, CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first));
-        Assert.That(await File.ReadAllBytesAsync(directory.File(LocalOtpSecret.FileName)), Is.EqualTo(contents));
+        Assert.That(await File.ReadAllBytesAsync(_directory.File(LocalOtpSecret.FileName)), Is.EqualTo(contents));
     }
 
     [Test]
     public async Task Secrets_racing_on_an_empty_directory_agree_on_one_key()
     {
         var macs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-            Convert.ToHexString(await new LocalOtpSecret(directory.Path).ComputeMacAsync(new byte[] { 1 }, CancellationToken.None)))));
+            Convert.ToHexString(await new LocalOtpSecret(_directory.Path).ComputeMacAsync(new byte[] { 1 }, CancellationToken.None)))));
 
         Assert.That(macs.Distinct(), Has.Exactly(1).Items);
-        Assert.That(Directory.GetFiles(directory.Path).Select(Path.GetFileName), Is.EqualTo(new[] { LocalOtpSecret.FileName }));
+        Assert.That(Directory.GetFiles(_directory.Path).Select(Path.GetFileName), Is.EqualTo(new[] { LocalOtpSecret.FileName }));
     }
 
     [Test]
     public void Refuses_a_secret_file_of_the_wrong_length()
     {
-        File.WriteAllBytes(directory.File(LocalOtpSecret.FileName), new byte[16]);
-        var secret = new LocalOtpSecret(directory.Path);
+        File.WriteAllBytes(_directory.File(LocalOtpSecret.FileName), new byte[16]);
+        var secret = new LocalOtpSecret(_directory.Path);
 
         var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await secret.ComputeMacAsync(new byte[] { 1 }, CancellationToken.None));
 
@@ -178,7 +178,7 @@ public sealed class HmacOtpCodesTests
 
     private LocalOtpSecret SecretWithKey(byte[] key)
     {
-        var path = Path.Combine(directory.Path, Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(_directory.Path, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         File.WriteAllBytes(Path.Combine(path, LocalOtpSecret.FileName), key);
         return new LocalOtpSecret(path);

@@ -14,38 +14,38 @@ public sealed class JwtTokenServiceTests
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
     private static readonly TokenClaims Claims = new("6f1c2d3e-4b5a-5c6d-8e7f-0a1b2c3d4e5f", "org", "SG");
 
-    private TemporaryDataDirectory directory = null!;
-    private LocalRsaSigningKey key = null!;
-    private FakeTimeProvider clock = null!;
-    private JwtTokenService service = null!;
+    private TemporaryDataDirectory _directory = null!;
+    private LocalRsaSigningKey _key = null!;
+    private FakeTimeProvider _clock = null!;
+    private JwtTokenService _service = null!;
 
     [OneTimeSetUp]
     public void CreateKey()
     {
-        directory = new TemporaryDataDirectory();
-        key = new LocalRsaSigningKey(directory.Path);
+        _directory = new TemporaryDataDirectory();
+        _key = new LocalRsaSigningKey(_directory.Path);
     }
 
     [OneTimeTearDown]
     public void RemoveKey()
     {
-        key.Dispose();
-        directory.Dispose();
+        _key.Dispose();
+        _directory.Dispose();
     }
 
     [SetUp]
     public void CreateService()
     {
-        clock = new FakeTimeProvider(Start);
-        service = new JwtTokenService(key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), clock);
+        _clock = new FakeTimeProvider(Start);
+        _service = new JwtTokenService(_key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), _clock);
     }
 
     [Test]
     public async Task Issued_token_validates_with_all_claims()
     {
-        var issued = await service.IssueAsync(Claims, CancellationToken.None);
+        var issued = await _service.IssueAsync(Claims, CancellationToken.None);
 
-        var claims = await service.ValidateAsync(issued.Token, CancellationToken.None);
+        var claims = await _service.ValidateAsync(issued.Token, CancellationToken.None);
 
         Assert.That(claims, Is.EqualTo(Claims));
         Assert.That(issued.ExpiresInSeconds, Is.EqualTo(24 * 3600));
@@ -65,8 +65,8 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Header_carries_rs256_jwt_and_the_key_id()
     {
-        var issued = await service.IssueAsync(Claims, CancellationToken.None);
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var issued = await _service.IssueAsync(Claims, CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         using var header = JsonDocument.Parse(Segment(issued.Token, 0));
 
@@ -81,7 +81,7 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Token_uses_unpadded_base64url()
     {
-        var issued = await service.IssueAsync(Claims, CancellationToken.None);
+        var issued = await _service.IssueAsync(Claims, CancellationToken.None);
 
         Assert.That(issued.Token, Does.Match("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"));
     }
@@ -89,7 +89,7 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Issuer_and_lifetime_come_from_the_options()
     {
-        var custom = new JwtTokenService(key, new JwtOptions("https://auth.example", TimeSpan.FromMinutes(15)), clock);
+        var custom = new JwtTokenService(_key, new JwtOptions("https://auth.example", TimeSpan.FromMinutes(15)), _clock);
 
         var issued = await custom.IssueAsync(Claims, CancellationToken.None);
 
@@ -105,43 +105,43 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Rejects_token_with_a_flipped_payload_byte()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
         var parts = token.Split('.');
         var payload = Base64Url.DecodeFromChars(parts[1]);
         payload[payload.Length / 2] ^= 0x01;
 
         var tampered = $"{parts[0]}.{Base64Url.EncodeToString(payload)}.{parts[2]}";
 
-        Assert.That(await service.ValidateAsync(tampered, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(tampered, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_token_with_changed_claims_and_the_original_signature()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
         var parts = token.Split('.');
         var forged = Encode(Segment(token, 1).Replace("\"role\":\"org\"", "\"role\":\"admin\"", StringComparison.Ordinal));
 
-        Assert.That(await service.ValidateAsync($"{parts[0]}.{forged}.{parts[2]}", CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync($"{parts[0]}.{forged}.{parts[2]}", CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_token_with_a_flipped_signature_byte()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
         var parts = token.Split('.');
         var signature = Base64Url.DecodeFromChars(parts[2]);
         signature[10] ^= 0x80;
 
         var tampered = $"{parts[0]}.{parts[1]}.{Base64Url.EncodeToString(signature)}";
 
-        Assert.That(await service.ValidateAsync(tampered, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(tampered, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_every_single_character_change()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         var accepted = new List<int>();
 
@@ -154,7 +154,7 @@ public sealed class JwtTokenServiceTests
 
             var chars = token.ToCharArray();
             chars[i] = alphabet[(alphabet.IndexOf(chars[i], StringComparison.Ordinal) + 1) % alphabet.Length];
-            if (await service.ValidateAsync(new string(chars), CancellationToken.None) is not null)
+            if (await _service.ValidateAsync(new string(chars), CancellationToken.None) is not null)
             {
                 accepted.Add(i);
             }
@@ -166,14 +166,14 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Rejects_unsigned_alg_none_token()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
         var header = Encode($$"""{"alg":"none","typ":"JWT","kid":"{{publicKey.KeyId}}"}""");
         var payload = Encode(ValidPayload());
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await service.ValidateAsync($"{header}.{payload}.", CancellationToken.None), Is.Null);
-            Assert.That(await service.ValidateAsync($"{header}.{payload}", CancellationToken.None), Is.Null);
+            Assert.That(await _service.ValidateAsync($"{header}.{payload}.", CancellationToken.None), Is.Null);
+            Assert.That(await _service.ValidateAsync($"{header}.{payload}", CancellationToken.None), Is.Null);
         });
     }
 
@@ -185,44 +185,44 @@ public sealed class JwtTokenServiceTests
     [TestCase("PS256")]
     public async Task Rejects_other_alg_even_with_a_real_signature(string alg)
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         var token = await SignAsync($$"""{"alg":"{{alg}}","typ":"JWT","kid":"{{publicKey.KeyId}}"}""", ValidPayload());
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_alg_none_header_on_an_issued_token()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
-        var parts = (await service.IssueAsync(Claims, CancellationToken.None)).Token.Split('.');
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
+        var parts = (await _service.IssueAsync(Claims, CancellationToken.None)).Token.Split('.');
         var none = Encode($$"""{"alg":"none","typ":"JWT","kid":"{{publicKey.KeyId}}"}""");
 
-        Assert.That(await service.ValidateAsync($"{none}.{parts[1]}.{parts[2]}", CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync($"{none}.{parts[1]}.{parts[2]}", CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_missing_alg()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         var token = await SignAsync($$"""{"typ":"JWT","kid":"{{publicKey.KeyId}}"}""", ValidPayload());
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_hs256_token_keyed_with_the_public_key()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
         using var rsa = RSA.Create(publicKey.Parameters);
         var secrets = new Dictionary<string, byte[]>
         {
             ["SPKI PEM"] = Encoding.ASCII.GetBytes(rsa.ExportSubjectPublicKeyInfoPem()),
             ["SPKI DER"] = rsa.ExportSubjectPublicKeyInfo(),
             ["PKCS#1 DER"] = rsa.ExportRSAPublicKey(),
-            ["JWKS"] = Encoding.UTF8.GetBytes(await service.GetJwksJsonAsync(CancellationToken.None)),
+            ["JWKS"] = Encoding.UTF8.GetBytes(await _service.GetJwksJsonAsync(CancellationToken.None)),
         };
         var signingInput = Encode($$"""{"alg":"HS256","typ":"JWT","kid":"{{publicKey.KeyId}}"}""") + "." + Encode(ValidPayload());
 
@@ -230,19 +230,19 @@ public sealed class JwtTokenServiceTests
         {
             var signature = HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signingInput));
             var token = signingInput + "." + Base64Url.EncodeToString(signature);
-            Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null, name);
+            Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null, name);
         }
     }
 
     [Test]
     public async Task Rejects_wrong_issuer()
     {
-        var other = new JwtTokenService(key, new JwtOptions("someone-else", TimeSpan.FromHours(24)), clock);
+        var other = new JwtTokenService(_key, new JwtOptions("someone-else", TimeSpan.FromHours(24)), _clock);
         var token = (await other.IssueAsync(Claims, CancellationToken.None)).Token;
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+            Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
             Assert.That(await other.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
         });
     }
@@ -250,39 +250,39 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Accepts_expired_token_within_the_30_second_skew()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
 
-        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30));
+        _clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30));
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
     }
 
     [Test]
     public async Task Rejects_token_expired_beyond_the_30_second_skew()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
 
-        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(1));
+        _clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(1));
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task A_token_validated_before_is_still_refused_once_it_expires()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
 
-        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(1));
+        _clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(1));
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task A_validated_token_is_not_verified_again_but_its_signature_with_other_claims_is_still_refused()
     {
-        var signing = new CountingKey(key);
-        var counting = new JwtTokenService(signing, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), clock);
+        var signing = new CountingKey(_key);
+        var counting = new JwtTokenService(signing, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), _clock);
         var token = (await counting.IssueAsync(Claims, CancellationToken.None)).Token;
         Assert.That(await counting.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
         var lookups = signing.PublicKeyLookups;
@@ -299,34 +299,34 @@ public sealed class JwtTokenServiceTests
     public async Task Accepts_token_issued_up_to_30_seconds_ahead_of_this_clock()
     {
         var aheadClock = new FakeTimeProvider(Start + TimeSpan.FromSeconds(30));
-        var ahead = new JwtTokenService(key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), aheadClock);
+        var ahead = new JwtTokenService(_key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), aheadClock);
 
         var token = (await ahead.IssueAsync(Claims, CancellationToken.None)).Token;
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(Claims));
     }
 
     [Test]
     public async Task Rejects_token_issued_more_than_30_seconds_in_the_future()
     {
         var aheadClock = new FakeTimeProvider(Start + TimeSpan.FromSeconds(31));
-        var ahead = new JwtTokenService(key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), aheadClock);
+        var ahead = new JwtTokenService(_key, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), aheadClock);
 
         var token = (await ahead.IssueAsync(Claims, CancellationToken.None)).Token;
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Rejects_token_not_yet_valid()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
         var now = Start.ToUnixTimeSeconds();
         var payload = $$"""{"iss":"cleancqrs","sub":"s","role":"org","country":"SG","iat":{{now}},"exp":{{now + 3600}},"nbf":{{now + 31}}}""";
 
         var token = await SignAsync(Header(publicKey.KeyId), payload);
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
@@ -334,7 +334,7 @@ public sealed class JwtTokenServiceTests
     {
         var token = await SignAsync(Header("not-this-key"), ValidPayload());
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
@@ -342,16 +342,16 @@ public sealed class JwtTokenServiceTests
     {
         using var otherDirectory = new TemporaryDataDirectory();
         using var otherKey = new LocalRsaSigningKey(otherDirectory.Path);
-        var other = new JwtTokenService(otherKey, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), clock);
+        var other = new JwtTokenService(otherKey, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(24)), _clock);
         var foreign = (await other.IssueAsync(Claims, CancellationToken.None)).Token;
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
         var parts = foreign.Split('.');
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await service.ValidateAsync(foreign, CancellationToken.None), Is.Null);
+            Assert.That(await _service.ValidateAsync(foreign, CancellationToken.None), Is.Null);
             // The same token relabelled with this service's kid still fails the signature check.
-            Assert.That(await service.ValidateAsync($"{Encode(Header(publicKey.KeyId))}.{parts[1]}.{parts[2]}", CancellationToken.None), Is.Null);
+            Assert.That(await _service.ValidateAsync($"{Encode(Header(publicKey.KeyId))}.{parts[1]}.{parts[2]}", CancellationToken.None), Is.Null);
         });
     }
 
@@ -371,22 +371,22 @@ public sealed class JwtTokenServiceTests
     [TestCase("""{"iss":"cleancqrs",""", TestName = "Rejects_truncated_payload_json")]
     public async Task Rejects_signed_token_with_bad_claims(string payload)
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         var token = await SignAsync(Header(publicKey.KeyId), payload);
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Accepts_signed_token_with_extra_claims_and_without_iat()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
         var payload = """{"iss":"cleancqrs","sub":"s","role":"org","country":"SG","exp":1795858200,"jti":"x","extra":{"a":[1,2]}}""";
 
         var token = await SignAsync(Header(publicKey.KeyId), payload);
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(new TokenClaims("s", "org", "SG")));
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.EqualTo(new TokenClaims("s", "org", "SG")));
     }
 
     [TestCase("""{"alg":"RS256","typ":"JWT"}""", TestName = "Rejects_missing_kid")]
@@ -398,21 +398,21 @@ public sealed class JwtTokenServiceTests
     [TestCase("""not json""", TestName = "Rejects_header_that_is_not_json")]
     public async Task Rejects_signed_token_with_bad_header(string header)
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         var token = await SignAsync(header.Replace("{kid}", publicKey.KeyId, StringComparison.Ordinal), ValidPayload());
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Accepts_signed_token_without_typ()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
         var token = await SignAsync($$"""{"alg":"RS256","kid":"{{publicKey.KeyId}}"}""", ValidPayload());
 
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Not.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Not.Null);
     }
 
     private static IEnumerable<TestCaseData> MalformedTokens()
@@ -439,7 +439,7 @@ public sealed class JwtTokenServiceTests
     [TestCaseSource(nameof(MalformedTokens))]
     public async Task Returns_null_for_malformed_token(string token)
     {
-        Assert.That(await service.ValidateAsync(token, CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync(token, CancellationToken.None), Is.Null);
     }
 
     [Test]
@@ -451,28 +451,28 @@ public sealed class JwtTokenServiceTests
         for (var i = 0; i < 500; i++)
         {
             var garbage = new string(Enumerable.Range(0, random.Next(0, 600)).Select(_ => characters[random.Next(characters.Length)]).ToArray());
-            Assert.That(await service.ValidateAsync(garbage, CancellationToken.None), Is.Null, garbage);
+            Assert.That(await _service.ValidateAsync(garbage, CancellationToken.None), Is.Null, garbage);
         }
     }
 
     [Test]
     public async Task Rejects_non_canonical_base64url_in_the_signature()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
         var parts = token.Split('.');
         // 256 signature bytes encode to 342 characters whose last one carries 4 unused bits.
         var last = parts[2][^1];
         var sloppy = parts[2][..^1] + (char)(last + 1);
 
-        Assert.That(await service.ValidateAsync($"{parts[0]}.{parts[1]}.{sloppy}", CancellationToken.None), Is.Null);
+        Assert.That(await _service.ValidateAsync($"{parts[0]}.{parts[1]}.{sloppy}", CancellationToken.None), Is.Null);
     }
 
     [Test]
     public async Task Jwks_lists_the_signing_key()
     {
-        var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
+        var publicKey = await _key.GetPublicKeyAsync(CancellationToken.None);
 
-        using var jwks = JsonDocument.Parse(await service.GetJwksJsonAsync(CancellationToken.None));
+        using var jwks = JsonDocument.Parse(await _service.GetJwksJsonAsync(CancellationToken.None));
 
         var keys = jwks.RootElement.GetProperty("keys");
         Assert.That(keys.GetArrayLength(), Is.EqualTo(1));
@@ -491,8 +491,8 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Token_verifies_with_rsa_built_from_the_jwks()
     {
-        var token = (await service.IssueAsync(Claims, CancellationToken.None)).Token;
-        using var jwks = JsonDocument.Parse(await service.GetJwksJsonAsync(CancellationToken.None));
+        var token = (await _service.IssueAsync(Claims, CancellationToken.None)).Token;
+        using var jwks = JsonDocument.Parse(await _service.GetJwksJsonAsync(CancellationToken.None));
         var jwk = jwks.RootElement.GetProperty("keys")[0];
 
         using var rsa = RSA.Create(new RSAParameters
@@ -515,8 +515,8 @@ public sealed class JwtTokenServiceTests
     [Test]
     public async Task Jwks_json_is_cached()
     {
-        var first = await service.GetJwksJsonAsync(CancellationToken.None);
-        var second = await service.GetJwksJsonAsync(CancellationToken.None);
+        var first = await _service.GetJwksJsonAsync(CancellationToken.None);
+        var second = await _service.GetJwksJsonAsync(CancellationToken.None);
 
         Assert.That(second, Is.SameAs(first));
     }
@@ -525,7 +525,7 @@ public sealed class JwtTokenServiceTests
     public async Task Validation_checks_the_signing_key_only_once_the_token_looks_like_a_jwt()
     {
         var signingKey = Substitute.For<IJwtSigningKey>();
-        var strict = new JwtTokenService(signingKey, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(1)), clock);
+        var strict = new JwtTokenService(signingKey, new JwtOptions(JwtOptions.DefaultIssuer, TimeSpan.FromHours(1)), _clock);
 
         Assert.That(await strict.ValidateAsync("garbage", CancellationToken.None), Is.Null);
         await signingKey.DidNotReceive().GetPublicKeyAsync(Arg.Any<CancellationToken>());
@@ -548,7 +548,7 @@ public sealed class JwtTokenServiceTests
     private async Task<string> SignAsync(string headerJson, string payloadJson)
     {
         var signingInput = Encode(headerJson) + "." + Encode(payloadJson);
-        var signature = await key.SignAsync(Encoding.ASCII.GetBytes(signingInput), CancellationToken.None);
+        var signature = await _key.SignAsync(Encoding.ASCII.GetBytes(signingInput), CancellationToken.None);
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 

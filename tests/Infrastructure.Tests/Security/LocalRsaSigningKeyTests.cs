@@ -7,18 +7,18 @@ namespace CleanCqrs.Infrastructure.Tests.Security;
 
 public sealed class LocalRsaSigningKeyTests
 {
-    private TemporaryDataDirectory directory = null!;
+    private TemporaryDataDirectory _directory = null!;
 
     [SetUp]
-    public void CreateDirectory() => directory = new TemporaryDataDirectory();
+    public void CreateDirectory() => _directory = new TemporaryDataDirectory();
 
     [TearDown]
-    public void RemoveDirectory() => directory.Dispose();
+    public void RemoveDirectory() => _directory.Dispose();
 
     [Test]
     public void Reads_no_file_until_first_use()
     {
-        using var key = new LocalRsaSigningKey(directory.Path);
+        using var key = new LocalRsaSigningKey(_directory.Path);
 
         Assert.That(File.Exists(key.KeyFilePath), Is.False);
     }
@@ -26,11 +26,11 @@ public sealed class LocalRsaSigningKeyTests
     [Test]
     public async Task Creates_a_pkcs8_pem_rsa_2048_key_on_first_use()
     {
-        using var key = new LocalRsaSigningKey(directory.Path);
+        using var key = new LocalRsaSigningKey(_directory.Path);
 
         await key.GetPublicKeyAsync(CancellationToken.None);
 
-        Assert.That(key.KeyFilePath, Is.EqualTo(directory.File("jwt-signing-key.pem")));
+        Assert.That(key.KeyFilePath, Is.EqualTo(_directory.File("jwt-signing-key.pem")));
         var pem = await File.ReadAllTextAsync(key.KeyFilePath);
         Assert.That(pem, Does.StartWith("-----BEGIN PRIVATE KEY-----"));
         using var rsa = RSA.Create();
@@ -41,7 +41,7 @@ public sealed class LocalRsaSigningKeyTests
     [Test]
     public async Task Key_file_is_readable_by_its_owner_only()
     {
-        using var key = new LocalRsaSigningKey(directory.Path);
+        using var key = new LocalRsaSigningKey(_directory.Path);
 
         await key.GetPublicKeyAsync(CancellationToken.None);
 
@@ -58,7 +58,7 @@ public sealed class LocalRsaSigningKeyTests
     [Test]
     public async Task Creates_a_missing_data_directory()
     {
-        var nested = Path.Combine(directory.Path, "a", "b");
+        var nested = Path.Combine(_directory.Path, "a", "b");
         using var key = new LocalRsaSigningKey(nested);
 
         await key.GetPublicKeyAsync(CancellationToken.None);
@@ -70,29 +70,29 @@ public sealed class LocalRsaSigningKeyTests
     public async Task Reuses_the_key_file_across_instances()
     {
         string firstKid;
-        using (var first = new LocalRsaSigningKey(directory.Path))
+        using (var first = new LocalRsaSigningKey(_directory.Path))
         {
             firstKid = (await first.GetPublicKeyAsync(CancellationToken.None)).KeyId;
         }
 
-        var contents = await File.ReadAllBytesAsync(directory.File(LocalRsaSigningKey.FileName));
-        using var second = new LocalRsaSigningKey(directory.Path);
+        var contents = await File.ReadAllBytesAsync(_directory.File(LocalRsaSigningKey.FileName));
+        using var second = new LocalRsaSigningKey(_directory.Path);
         var secondKid = (await second.GetPublicKeyAsync(CancellationToken.None)).KeyId;
 
         Assert.That(secondKid, Is.EqualTo(firstKid));
-        Assert.That(await File.ReadAllBytesAsync(directory.File(LocalRsaSigningKey.FileName)), Is.EqualTo(contents));
+        Assert.That(await File.ReadAllBytesAsync(_directory.File(LocalRsaSigningKey.FileName)), Is.EqualTo(contents));
     }
 
     [Test]
     public async Task Instances_racing_on_an_empty_directory_agree_on_one_key()
     {
-        var keys = Enumerable.Range(0, 4).Select(_ => new LocalRsaSigningKey(directory.Path)).ToList();
+        var keys = Enumerable.Range(0, 4).Select(_ => new LocalRsaSigningKey(_directory.Path)).ToList();
         try
         {
             var kids = await Task.WhenAll(keys.Select(k => Task.Run(async () => (await k.GetPublicKeyAsync(CancellationToken.None)).KeyId)));
 
             Assert.That(kids.Distinct(), Has.Exactly(1).Items);
-            Assert.That(Directory.GetFiles(directory.Path).Select(Path.GetFileName), Is.EqualTo(new[] { LocalRsaSigningKey.FileName }));
+            Assert.That(Directory.GetFiles(_directory.Path).Select(Path.GetFileName), Is.EqualTo(new[] { LocalRsaSigningKey.FileName }));
         }
         finally
         {
@@ -104,8 +104,8 @@ public sealed class LocalRsaSigningKeyTests
     public async Task Loads_an_existing_key_file()
     {
         using var rsa = RSA.Create(3072);
-        await File.WriteAllTextAsync(directory.File(LocalRsaSigningKey.FileName), rsa.ExportPkcs8PrivateKeyPem());
-        using var key = new LocalRsaSigningKey(directory.Path);
+        await File.WriteAllTextAsync(_directory.File(LocalRsaSigningKey.FileName), rsa.ExportPkcs8PrivateKeyPem());
+        using var key = new LocalRsaSigningKey(_directory.Path);
 
         var publicKey = await key.GetPublicKeyAsync(CancellationToken.None);
 
@@ -115,8 +115,8 @@ public sealed class LocalRsaSigningKeyTests
     [Test]
     public void Refuses_a_corrupt_key_file_naming_it()
     {
-        File.WriteAllText(directory.File(LocalRsaSigningKey.FileName), "not a key");
-        using var key = new LocalRsaSigningKey(directory.Path);
+        File.WriteAllText(_directory.File(LocalRsaSigningKey.FileName), "not a key");
+        using var key = new LocalRsaSigningKey(_directory.Path);
 
         var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await key.GetPublicKeyAsync(CancellationToken.None));
 
@@ -127,8 +127,8 @@ public sealed class LocalRsaSigningKeyTests
     public void Refuses_a_key_shorter_than_2048_bits()
     {
         using var weak = RSA.Create(1024);
-        File.WriteAllText(directory.File(LocalRsaSigningKey.FileName), weak.ExportPkcs8PrivateKeyPem());
-        using var key = new LocalRsaSigningKey(directory.Path);
+        File.WriteAllText(_directory.File(LocalRsaSigningKey.FileName), weak.ExportPkcs8PrivateKeyPem());
+        using var key = new LocalRsaSigningKey(_directory.Path);
 
         Assert.ThrowsAsync<InvalidOperationException>(async () => await key.SignAsync(new byte[] { 1 }, CancellationToken.None));
     }
@@ -136,7 +136,7 @@ public sealed class LocalRsaSigningKeyTests
     [Test]
     public async Task Signs_rs256_verifiable_with_the_public_key()
     {
-        using var key = new LocalRsaSigningKey(directory.Path);
+        using var key = new LocalRsaSigningKey(_directory.Path);
         var data = Encoding.ASCII.GetBytes("header.payload");
 
         var signature = await key.SignAsync(data, CancellationToken.None);

@@ -14,46 +14,46 @@ internal sealed record ReceivedMail(string MailFrom, IReadOnlyList<string> Recip
 /// </summary>
 internal sealed class FakeSmtpServer : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly ConcurrentQueue<ReceivedMail> mails = new();
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentQueue<ReceivedMail> _mails = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
 
     public FakeSmtpServer()
     {
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        loop = Task.Run(ServeAsync);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _loop = Task.Run(ServeAsync);
     }
 
     public int Port { get; }
 
-    public IReadOnlyList<ReceivedMail> Mails => mails.ToArray();
+    public IReadOnlyList<ReceivedMail> Mails => _mails.ToArray();
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Stop();
+        await _stop.CancelAsync();
+        _listener.Stop();
         try
         {
-            await loop;
+            await _loop;
         }
         catch (OperationCanceledException)
         {
             // The accept loop ends this way when the server stops.
         }
 
-        stop.Dispose();
+        _stop.Dispose();
     }
 
     private async Task ServeAsync()
     {
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             TcpClient connection;
             try
             {
-                connection = await listener.AcceptTcpClientAsync(stop.Token);
+                connection = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -76,7 +76,7 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
         string? from = null;
         string? auth = null;
         var recipients = new List<string>();
-        while (await reader.ReadLineAsync(stop.Token) is { } line)
+        while (await reader.ReadLineAsync(_stop.Token) is { } line)
         {
             var verb = line.Split(' ', 2)[0].ToUpperInvariant();
             switch (verb)
@@ -94,7 +94,7 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
                     if (parts.Length < 3)
                     {
                         await writer.WriteLineAsync("334 ");
-                        auth = await reader.ReadLineAsync(stop.Token);
+                        auth = await reader.ReadLineAsync(_stop.Token);
                     }
                     else
                     {
@@ -114,12 +114,12 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
                 case "DATA":
                     await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
                     var data = new StringBuilder();
-                    while (await reader.ReadLineAsync(stop.Token) is { } dataLine && dataLine != ".")
+                    while (await reader.ReadLineAsync(_stop.Token) is { } dataLine && dataLine != ".")
                     {
                         data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
                     }
 
-                    mails.Enqueue(new ReceivedMail(from ?? string.Empty, recipients.ToList(), data.ToString(), auth));
+                    _mails.Enqueue(new ReceivedMail(from ?? string.Empty, recipients.ToList(), data.ToString(), auth));
                     recipients.Clear();
                     await writer.WriteLineAsync("250 2.0.0 OK queued");
                     break;

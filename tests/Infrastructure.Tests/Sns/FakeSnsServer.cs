@@ -48,16 +48,16 @@ internal sealed record ScriptedResponse(int Status, string Body, bool Drop = fal
 /// </summary>
 internal sealed class FakeSnsServer : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<ScriptedResponse> script = new();
-    private readonly ConcurrentQueue<RecordedRequest> requests = new();
-    private readonly LoopbackHttpServer server;
+    private readonly ConcurrentQueue<ScriptedResponse> _script = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly LoopbackHttpServer _server;
 
     // One request at a time, so scripted responses go out in the order the requests came in.
-    public FakeSnsServer() => server = LoopbackHttpServer.Start(AnswerAsync, concurrent: false);
+    public FakeSnsServer() => _server = LoopbackHttpServer.Start(AnswerAsync, concurrent: false);
 
-    public Uri Endpoint => server.Endpoint;
+    public Uri Endpoint => _server.Endpoint;
 
-    public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
+    public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
     /// <summary>Failed batch entries to report by entry id, for the next PublishBatch answers.</summary>
     public ConcurrentDictionary<string, (string Code, bool SenderFault)> FailEntries { get; } = new();
@@ -66,11 +66,11 @@ internal sealed class FakeSnsServer : IAsyncDisposable
     {
         foreach (var response in responses)
         {
-            script.Enqueue(response);
+            _script.Enqueue(response);
         }
     }
 
-    public ValueTask DisposeAsync() => server.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
@@ -82,9 +82,9 @@ internal sealed class FakeSnsServer : IAsyncDisposable
             context.Request.Url.Query,
             new NameValueCollection(context.Request.Headers),
             body.ToArray());
-        requests.Enqueue(recorded);
+        _requests.Enqueue(recorded);
 
-        var answer = script.TryDequeue(out var scripted) ? scripted : Success(recorded);
+        var answer = _script.TryDequeue(out var scripted) ? scripted : Success(recorded);
         if (answer.Drop)
         {
             // A response cut off mid-body is what a reset connection looks like to the client.
@@ -108,7 +108,7 @@ internal sealed class FakeSnsServer : IAsyncDisposable
     {
         var form = request.Form;
         var action = form.GetValueOrDefault("Action");
-        var count = requests.Count;
+        var count = _requests.Count;
         if (action == "PublishBatch")
         {
             var successful = new StringBuilder();

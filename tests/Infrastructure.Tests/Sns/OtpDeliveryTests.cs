@@ -15,33 +15,33 @@ public sealed class SnsSmsSenderTests
 {
     private static readonly DateTimeOffset ExpiresAt = new(2026, 11, 27, 14, 5, 0, TimeSpan.FromHours(7));
 
-    private FakeSnsServer server = null!;
-    private SnsClient client = null!;
-    private ListLogger<SnsSmsSender> logger = null!;
+    private FakeSnsServer _server = null!;
+    private SnsClient _client = null!;
+    private ListLogger<SnsSmsSender> _logger = null!;
 
     [SetUp]
     public void SetUp()
     {
-        server = new FakeSnsServer();
-        client = SnsTestKit.Client(server);
-        logger = new ListLogger<SnsSmsSender>();
+        _server = new FakeSnsServer();
+        _client = SnsTestKit.Client(_server);
+        _logger = new ListLogger<SnsSmsSender>();
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        client.Dispose();
-        await server.DisposeAsync();
+        _client.Dispose();
+        await _server.DisposeAsync();
     }
 
     [Test]
     public async Task Publishes_the_code_to_the_phone_number_as_a_transactional_sms_without_a_topic()
     {
-        var sender = new SnsSmsSender(client, logger);
+        var sender = new SnsSmsSender(_client, _logger);
 
         await sender.SendAsync(new OtpMessage("sms", "+6281234567890", "otp-1", "123456", ExpiresAt), CancellationToken.None);
 
-        var form = server.Requests.Single().Form;
+        var form = _server.Requests.Single().Form;
         Assert.Multiple(() =>
         {
             Assert.That(form["Action"], Is.EqualTo("Publish"));
@@ -58,16 +58,16 @@ public sealed class SnsSmsSenderTests
     [Test]
     public async Task Never_logs_the_code_or_the_number()
     {
-        var sender = new SnsSmsSender(client, logger);
+        var sender = new SnsSmsSender(_client, _logger);
 
         await sender.SendAsync(new OtpMessage("sms", "+6281234567890", "otp-1", "987654", ExpiresAt), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
-            Assert.That(logger.Lines, Is.Not.Empty);
-            Assert.That(logger.Lines, Has.None.Contain("987654"));
-            Assert.That(logger.Lines, Has.None.Contain("+6281234567890"));
-            Assert.That(logger.Lines, Has.Some.Contain("otp-1"));
+            Assert.That(_logger.Lines, Is.Not.Empty);
+            Assert.That(_logger.Lines, Has.None.Contain("987654"));
+            Assert.That(_logger.Lines, Has.None.Contain("+6281234567890"));
+            Assert.That(_logger.Lines, Has.Some.Contain("otp-1"));
         });
     }
 
@@ -76,7 +76,7 @@ public sealed class SnsSmsSenderTests
     [TestCase("someone@example.com")]
     public void Refuses_a_number_that_is_not_E164_without_calling_SNS(string to)
     {
-        var sender = new SnsSmsSender(client, logger);
+        var sender = new SnsSmsSender(_client, _logger);
 
         var error = Assert.ThrowsAsync<ArgumentException>(async () =>
             await sender.SendAsync(new OtpMessage("sms", to, "otp-1", "123456", ExpiresAt), CancellationToken.None));
@@ -84,7 +84,7 @@ public sealed class SnsSmsSenderTests
         Assert.Multiple(() =>
         {
             Assert.That(error.Message, Does.Not.Contain("123456"));
-            Assert.That(server.Requests, Is.Empty);
+            Assert.That(_server.Requests, Is.Empty);
         });
     }
 }
@@ -235,14 +235,14 @@ public sealed class ChannelOtpSenderTests
 {
     private static readonly DateTimeOffset ExpiresAt = new(2026, 11, 27, 9, 35, 0, TimeSpan.Zero);
 
-    private IOtpSender sms = null!;
-    private IOtpSender email = null!;
+    private IOtpSender _sms = null!;
+    private IOtpSender _email = null!;
 
     [SetUp]
     public void SetUp()
     {
-        sms = Substitute.For<IOtpSender>();
-        email = Substitute.For<IOtpSender>();
+        _sms = Substitute.For<IOtpSender>();
+        _email = Substitute.For<IOtpSender>();
     }
 
     [Test]
@@ -250,10 +250,10 @@ public sealed class ChannelOtpSenderTests
     {
         var message = new OtpMessage("sms", "+6591234567", "otp-1", "111111", ExpiresAt);
 
-        await new ChannelOtpSender(sms, email).SendAsync(message, CancellationToken.None);
+        await new ChannelOtpSender(_sms, _email).SendAsync(message, CancellationToken.None);
 
-        await sms.Received(1).SendAsync(message, Arg.Any<CancellationToken>());
-        await email.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
+        await _sms.Received(1).SendAsync(message, Arg.Any<CancellationToken>());
+        await _email.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
     }
 
     [Test]
@@ -261,10 +261,10 @@ public sealed class ChannelOtpSenderTests
     {
         var message = new OtpMessage("email", "ops@acme.test", "otp-2", "222222", ExpiresAt);
 
-        await new ChannelOtpSender(sms, email).SendAsync(message, CancellationToken.None);
+        await new ChannelOtpSender(_sms, _email).SendAsync(message, CancellationToken.None);
 
-        await email.Received(1).SendAsync(message, Arg.Any<CancellationToken>());
-        await sms.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
+        await _email.Received(1).SendAsync(message, Arg.Any<CancellationToken>());
+        await _sms.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
     }
 
     [Test]
@@ -272,9 +272,9 @@ public sealed class ChannelOtpSenderTests
     {
         var message = new OtpMessage("pigeon", "roof", "otp-3", "333333", ExpiresAt);
 
-        Assert.ThrowsAsync<ArgumentException>(async () => await new ChannelOtpSender(sms, email).SendAsync(message, CancellationToken.None));
+        Assert.ThrowsAsync<ArgumentException>(async () => await new ChannelOtpSender(_sms, _email).SendAsync(message, CancellationToken.None));
 
-        await sms.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
-        await email.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
+        await _sms.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
+        await _email.DidNotReceiveWithAnyArgs().SendAsync(default!, default);
     }
 }

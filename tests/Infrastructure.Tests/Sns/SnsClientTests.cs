@@ -7,29 +7,29 @@ namespace CleanCqrs.Infrastructure.Tests.Sns;
 
 public sealed class SnsClientTests
 {
-    private FakeSnsServer server = null!;
-    private List<TimeSpan> delays = null!;
-    private SnsClient client = null!;
+    private FakeSnsServer _server = null!;
+    private List<TimeSpan> _delays = null!;
+    private SnsClient _client = null!;
 
     [SetUp]
     public void SetUp()
     {
-        server = new FakeSnsServer();
-        delays = [];
-        client = SnsTestKit.Client(server, delays);
+        _server = new FakeSnsServer();
+        _delays = [];
+        _client = SnsTestKit.Client(_server, _delays);
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        client.Dispose();
-        await server.DisposeAsync();
+        _client.Dispose();
+        await _server.DisposeAsync();
     }
 
     [Test]
     public async Task Publish_posts_the_query_form_with_fifo_fields_and_attributes()
     {
-        await client.PublishAsync(
+        await _client.PublishAsync(
             new SnsPublishRequest
             {
                 TopicArn = SnsTestKit.TopicArn,
@@ -40,7 +40,7 @@ public sealed class SnsClientTests
             },
             CancellationToken.None);
 
-        var request = server.Requests.Single();
+        var request = _server.Requests.Single();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("POST"));
@@ -67,7 +67,7 @@ public sealed class SnsClientTests
     [Test]
     public async Task Publish_returns_the_message_id_and_sequence_number_from_the_response()
     {
-        var result = await client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
+        var result = await _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
 
         Assert.That(result, Is.EqualTo(new SnsPublishResult("94f20ce6-13c5-43a0-9a9e-ca52d816e90b", "10000000000000004000", "publish-1")));
     }
@@ -75,9 +75,9 @@ public sealed class SnsClientTests
     [Test]
     public async Task Signs_requests_with_a_sigv4_authorization_header_that_verifies()
     {
-        await client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "signed body" }, CancellationToken.None);
+        await _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "signed body" }, CancellationToken.None);
 
-        var request = server.Requests.Single();
+        var request = _server.Requests.Single();
         var authorization = SigV4.AuthorizationHeader().Match(request.Headers["Authorization"] ?? string.Empty);
         var amzDate = request.Headers["X-Amz-Date"] ?? string.Empty;
         Assert.Multiple(() =>
@@ -99,11 +99,11 @@ public sealed class SnsClientTests
     [Test]
     public async Task Sends_and_signs_the_session_token_of_temporary_credentials()
     {
-        using var temporary = SnsTestKit.Client(server, credentials: new SessionAWSCredentials(SigV4.AccessKey, SigV4.SecretKey, "session-token-1"));
+        using var temporary = SnsTestKit.Client(_server, credentials: new SessionAWSCredentials(SigV4.AccessKey, SigV4.SecretKey, "session-token-1"));
 
         await temporary.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
 
-        var request = server.Requests.Single();
+        var request = _server.Requests.Single();
         var authorization = SigV4.AuthorizationHeader().Match(request.Headers["Authorization"]!);
         Assert.Multiple(() =>
         {
@@ -116,10 +116,10 @@ public sealed class SnsClientTests
     [Test]
     public void Turns_an_error_response_into_an_SnsException_with_code_message_and_request_id()
     {
-        server.Enqueue(ScriptedResponse.Error(400, "InvalidParameter", "Invalid parameter: TopicArn"));
+        _server.Enqueue(ScriptedResponse.Error(400, "InvalidParameter", "Invalid parameter: TopicArn"));
 
         var error = Assert.ThrowsAsync<SnsException>(() =>
-            client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
+            _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -138,16 +138,16 @@ public sealed class SnsClientTests
     [TestCase(404, "NotFound")]
     public void Does_not_retry_client_errors(int status, string code)
     {
-        server.Enqueue(ScriptedResponse.Error(status, code, "no"));
+        _server.Enqueue(ScriptedResponse.Error(status, code, "no"));
 
         var error = Assert.ThrowsAsync<SnsException>(() =>
-            client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
+            _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(error.Code, Is.EqualTo(code));
-            Assert.That(server.Requests, Has.Count.EqualTo(1));
-            Assert.That(delays, Is.Empty);
+            Assert.That(_server.Requests, Has.Count.EqualTo(1));
+            Assert.That(_delays, Is.Empty);
         });
     }
 
@@ -158,74 +158,74 @@ public sealed class SnsClientTests
     [TestCase(503, "ServiceUnavailable")]
     public async Task Retries_throttling_and_server_errors_then_succeeds(int status, string code)
     {
-        server.Enqueue(ScriptedResponse.Error(status, code, "slow down", "Receiver"), ScriptedResponse.Error(status, code, "slow down", "Receiver"));
+        _server.Enqueue(ScriptedResponse.Error(status, code, "slow down", "Receiver"), ScriptedResponse.Error(status, code, "slow down", "Receiver"));
 
-        var result = await client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
+        var result = await _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.MessageId, Is.Not.Empty);
-            Assert.That(server.Requests, Has.Count.EqualTo(3));
-            Assert.That(delays, Is.EqualTo(new[] { TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100) }));
+            Assert.That(_server.Requests, Has.Count.EqualTo(3));
+            Assert.That(_delays, Is.EqualTo(new[] { TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100) }));
         });
     }
 
     [Test]
     public async Task Signs_each_retry_afresh()
     {
-        server.Enqueue(ScriptedResponse.Error(500, "InternalError", "oops", "Receiver"));
+        _server.Enqueue(ScriptedResponse.Error(500, "InternalError", "oops", "Receiver"));
 
-        await client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
+        await _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
 
         Assert.That(
-            server.Requests.Select(r => SigV4.AuthorizationHeader().Match(r.Headers["Authorization"]!).Groups["signature"].Value),
-            Is.EqualTo(server.Requests.Select(r => SigV4.ExpectedSignature(r, SigV4.SecretKey))));
+            _server.Requests.Select(r => SigV4.AuthorizationHeader().Match(r.Headers["Authorization"]!).Groups["signature"].Value),
+            Is.EqualTo(_server.Requests.Select(r => SigV4.ExpectedSignature(r, SigV4.SecretKey))));
     }
 
     [Test]
     public async Task Retries_a_dropped_connection()
     {
-        server.Enqueue(ScriptedResponse.Dropped);
+        _server.Enqueue(ScriptedResponse.Dropped);
 
-        var result = await client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
+        var result = await _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.MessageId, Is.Not.Empty);
-            Assert.That(server.Requests, Has.Count.EqualTo(2));
+            Assert.That(_server.Requests, Has.Count.EqualTo(2));
         });
     }
 
     [Test]
     public void Gives_up_after_the_last_attempt_with_the_last_error()
     {
-        server.Enqueue(Enumerable.Repeat(ScriptedResponse.Error(500, "InternalError", "down", "Receiver"), 5).ToArray());
+        _server.Enqueue(Enumerable.Repeat(ScriptedResponse.Error(500, "InternalError", "down", "Receiver"), 5).ToArray());
 
         var error = Assert.ThrowsAsync<SnsException>(() =>
-            client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
+            _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(error.Code, Is.EqualTo("InternalError"));
             Assert.That(error.IsRetryable, Is.True);
-            Assert.That(server.Requests, Has.Count.EqualTo(4));
-            Assert.That(delays, Has.Count.EqualTo(3));
+            Assert.That(_server.Requests, Has.Count.EqualTo(4));
+            Assert.That(_delays, Has.Count.EqualTo(3));
         });
     }
 
     [Test]
     public void Reads_an_error_without_an_aws_body_from_its_status()
     {
-        server.Enqueue(new ScriptedResponse(502, "<html><body>Bad gateway</body>"), new ScriptedResponse(400, "not xml"));
+        _server.Enqueue(new ScriptedResponse(502, "<html><body>Bad gateway</body>"), new ScriptedResponse(400, "not xml"));
 
         var error = Assert.ThrowsAsync<SnsException>(() =>
-            client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
+            _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, Message = "m" }, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(error.Code, Is.EqualTo("Http400"));
             Assert.That(error.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(server.Requests, Has.Count.EqualTo(2));
+            Assert.That(_server.Requests, Has.Count.EqualTo(2));
         });
     }
 
@@ -235,17 +235,17 @@ public sealed class SnsClientTests
         Assert.Multiple(() =>
         {
             Assert.ThrowsAsync<ArgumentException>(() =>
-                client.PublishAsync(new SnsPublishRequest { Message = "m" }, CancellationToken.None));
+                _client.PublishAsync(new SnsPublishRequest { Message = "m" }, CancellationToken.None));
             Assert.ThrowsAsync<ArgumentException>(() =>
-                client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, PhoneNumber = "+6591234567", Message = "m" }, CancellationToken.None));
+                _client.PublishAsync(new SnsPublishRequest { TopicArn = SnsTestKit.TopicArn, PhoneNumber = "+6591234567", Message = "m" }, CancellationToken.None));
         });
-        Assert.That(server.Requests, Is.Empty);
+        Assert.That(_server.Requests, Is.Empty);
     }
 
     [Test]
     public async Task PublishBatch_posts_member_fields_and_returns_message_ids()
     {
-        var published = await client.PublishBatchAsync(
+        var published = await _client.PublishBatchAsync(
             SnsTestKit.TopicArn,
             [
                 new SnsBatchEntry("a1", "first") { MessageGroupId = "g", MessageDeduplicationId = "d1", Attributes = [new("eventType", "OrgCreated.v1")] },
@@ -255,7 +255,7 @@ public sealed class SnsClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(server.Requests.Single().FormFields, Is.EqualTo(new Dictionary<string, string>
+            Assert.That(_server.Requests.Single().FormFields, Is.EqualTo(new Dictionary<string, string>
             {
                 ["Action"] = "PublishBatch",
                 ["Version"] = "2010-03-31",
@@ -282,27 +282,27 @@ public sealed class SnsClientTests
         var big = new string('x', 100_000);
         var entries = Enumerable.Range(1, 5).Select(i => new SnsBatchEntry($"e{i}", big)).ToList();
 
-        await client.PublishBatchAsync(SnsTestKit.TopicArn, entries, CancellationToken.None);
+        await _client.PublishBatchAsync(SnsTestKit.TopicArn, entries, CancellationToken.None);
 
         Assert.That(
-            server.Requests.Select(r => r.Form.Count(kv => kv.Key.EndsWith(".Id", StringComparison.Ordinal))),
+            _server.Requests.Select(r => r.Form.Count(kv => kv.Key.EndsWith(".Id", StringComparison.Ordinal))),
             Is.EqualTo(new[] { 2, 2, 1 }));
     }
 
     [Test]
     public void A_partially_failed_batch_throws_and_later_batches_are_not_sent()
     {
-        server.FailEntries["e4"] = ("InternalError", false);
+        _server.FailEntries["e4"] = ("InternalError", false);
         var entries = Enumerable.Range(1, 15).Select(i => new SnsBatchEntry($"e{i}", "m")).ToList();
 
-        var error = Assert.ThrowsAsync<SnsBatchException>(() => client.PublishBatchAsync(SnsTestKit.TopicArn, entries, CancellationToken.None));
+        var error = Assert.ThrowsAsync<SnsBatchException>(() => _client.PublishBatchAsync(SnsTestKit.TopicArn, entries, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(error.Failed.Select(f => f.Id), Is.EqualTo(new[] { "e4" }));
             Assert.That(error.Code, Is.EqualTo("InternalError"));
             Assert.That(error.IsRetryable, Is.True);
-            Assert.That(server.Requests, Has.Count.EqualTo(1));
+            Assert.That(_server.Requests, Has.Count.EqualTo(1));
         });
     }
 }

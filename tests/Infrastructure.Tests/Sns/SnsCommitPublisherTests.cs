@@ -10,23 +10,23 @@ public sealed class SnsCommitPublisherTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
-    private FakeSnsServer server = null!;
-    private SnsClient client = null!;
-    private SnsCommitPublisher publisher = null!;
+    private FakeSnsServer _server = null!;
+    private SnsClient _client = null!;
+    private SnsCommitPublisher _publisher = null!;
 
     [SetUp]
     public void SetUp()
     {
-        server = new FakeSnsServer();
-        client = SnsTestKit.Client(server);
-        publisher = new SnsCommitPublisher(client, SnsTestKit.TopicArn, NullLogger<SnsCommitPublisher>.Instance);
+        _server = new FakeSnsServer();
+        _client = SnsTestKit.Client(_server);
+        _publisher = new SnsCommitPublisher(_client, SnsTestKit.TopicArn, NullLogger<SnsCommitPublisher>.Instance);
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        client.Dispose();
-        await server.DisposeAsync();
+        _client.Dispose();
+        await _server.DisposeAsync();
     }
 
     [Test]
@@ -34,9 +34,9 @@ public sealed class SnsCommitPublisherTests
     {
         var commit = CommitOf("org-acme", 2);
 
-        await publisher.PublishAsync(commit, CancellationToken.None);
+        await _publisher.PublishAsync(commit, CancellationToken.None);
 
-        var form = server.Requests.Single().Form;
+        var form = _server.Requests.Single().Form;
         Assert.Multiple(() =>
         {
             Assert.That(form["Action"], Is.EqualTo("PublishBatch"));
@@ -60,15 +60,15 @@ public sealed class SnsCommitPublisherTests
     {
         var commit = CommitOf("org-big", 23);
 
-        await publisher.PublishAsync(commit, CancellationToken.None);
+        await _publisher.PublishAsync(commit, CancellationToken.None);
 
-        var sentDedupIds = server.Requests
+        var sentDedupIds = _server.Requests
             .SelectMany(r => r.FormFields.Where(kv => kv.Key.EndsWith(".MessageDeduplicationId", StringComparison.Ordinal)).Select(kv => kv.Value))
             .ToList();
         Assert.Multiple(() =>
         {
             Assert.That(
-                server.Requests.Select(r => r.Form.Count(kv => kv.Key.EndsWith(".Id", StringComparison.Ordinal))),
+                _server.Requests.Select(r => r.Form.Count(kv => kv.Key.EndsWith(".Id", StringComparison.Ordinal))),
                 Is.EqualTo(new[] { 10, 10, 3 }));
             Assert.That(sentDedupIds, Is.EqualTo(commit.Events.Select(e => e.EventId.ToString())));
         });
@@ -78,9 +78,9 @@ public sealed class SnsCommitPublisherTests
     public void Throws_when_SNS_refuses_an_event_so_the_commit_stays_pending()
     {
         var commit = CommitOf("org-acme", 3);
-        server.FailEntries[commit.Events[1].EventId.ToString("N")] = ("InvalidParameter", true);
+        _server.FailEntries[commit.Events[1].EventId.ToString("N")] = ("InvalidParameter", true);
 
-        var error = Assert.ThrowsAsync<SnsBatchException>(async () => await publisher.PublishAsync(commit, CancellationToken.None));
+        var error = Assert.ThrowsAsync<SnsBatchException>(async () => await _publisher.PublishAsync(commit, CancellationToken.None));
 
         Assert.That(error.Failed.Single().Code, Is.EqualTo("InvalidParameter"));
     }
@@ -88,9 +88,9 @@ public sealed class SnsCommitPublisherTests
     [Test]
     public void Throws_when_the_call_fails()
     {
-        server.Enqueue(ScriptedResponse.Error(403, "AuthorizationError", "not allowed"));
+        _server.Enqueue(ScriptedResponse.Error(403, "AuthorizationError", "not allowed"));
 
-        var error = Assert.ThrowsAsync<SnsException>(async () => await publisher.PublishAsync(CommitOf("org-acme", 1), CancellationToken.None));
+        var error = Assert.ThrowsAsync<SnsException>(async () => await _publisher.PublishAsync(CommitOf("org-acme", 1), CancellationToken.None));
 
         Assert.That(error.Code, Is.EqualTo("AuthorizationError"));
     }
@@ -98,9 +98,9 @@ public sealed class SnsCommitPublisherTests
     [Test]
     public async Task Sends_nothing_for_a_commit_without_events()
     {
-        await publisher.PublishAsync(new Commit("org-empty", 3, [], new object(), At), CancellationToken.None);
+        await _publisher.PublishAsync(new Commit("org-empty", 3, [], new object(), At), CancellationToken.None);
 
-        Assert.That(server.Requests, Is.Empty);
+        Assert.That(_server.Requests, Is.Empty);
     }
 
     private static Commit CommitOf(string streamId, int count)

@@ -13,23 +13,23 @@ namespace CleanCqrs.Infrastructure.Tests.Sqlite;
 public sealed class SqliteEventStoreSpecificsTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private TemporaryDataDirectory directory = null!;
-    private SqliteDatabase database = null!;
-    private SqliteEventStore store = null!;
+    private TemporaryDataDirectory _directory = null!;
+    private SqliteDatabase _database = null!;
+    private SqliteEventStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
-        directory = new TemporaryDataDirectory();
-        database = new SqliteDatabase(directory.Path);
-        store = new SqliteEventStore(database);
+        _directory = new TemporaryDataDirectory();
+        _database = new SqliteDatabase(_directory.Path);
+        _store = new SqliteEventStore(_database);
     }
 
     [TearDown]
     public void TearDown()
     {
-        database.Dispose();
-        directory.Dispose();
+        _database.Dispose();
+        _directory.Dispose();
     }
 
     // Writers only ever append at a version they loaded, which is a commit boundary; the DynamoDB store
@@ -41,10 +41,10 @@ public sealed class SqliteEventStoreSpecificsTests
     {
         var stream = NewStreamId();
         var first = Commit(stream, Empty, T0, Created(stream, "Acme"), Updated(stream, "Acme 2"));
-        await store.TryAppendAsync(first, None);
+        await _store.TryAppendAsync(first, None);
         var stale = Commit(stream, new LoadedStream<OrgState>(OrgState.Initial.Fold([first.Events[0].Data]), 1), T0, Updated(stream, "Stale"));
 
-        Assert.That(await store.TryAppendAsync(stale, None), Is.False);
+        Assert.That(await _store.TryAppendAsync(stale, None), Is.False);
 
         Assert.That(await ReadAllAsync(stream), Is.EqualTo(first.Events));
     }
@@ -55,9 +55,9 @@ public sealed class SqliteEventStoreSpecificsTests
         var stream = NewStreamId();
         var ahead = Commit(stream, new LoadedStream<OrgState>(OrgState.Initial, 3), T0, Created(stream, "From the future"));
 
-        Assert.That(await store.TryAppendAsync(ahead, None), Is.False);
+        Assert.That(await _store.TryAppendAsync(ahead, None), Is.False);
 
-        Assert.That((await store.LoadAsync<OrgState>(stream, None)).Version, Is.Zero);
+        Assert.That((await _store.LoadAsync<OrgState>(stream, None)).Version, Is.Zero);
         Assert.That(await ReadAllAsync(stream), Is.Empty);
     }
 
@@ -65,9 +65,9 @@ public sealed class SqliteEventStoreSpecificsTests
     public async Task Keeps_events_in_a_wal_mode_file_in_the_data_directory()
     {
         var stream = NewStreamId();
-        await store.TryAppendAsync(Commit(stream, Empty, T0, Created(stream, "Acme")), None);
+        await _store.TryAppendAsync(Commit(stream, Empty, T0, Created(stream, "Acme")), None);
 
-        Assert.That(database.FilePath, Is.EqualTo(Path.Combine(directory.Path, "events.db")));
+        Assert.That(_database.FilePath, Is.EqualTo(Path.Combine(_directory.Path, "events.db")));
         Assert.That(await ScalarAsync("PRAGMA journal_mode"), Is.EqualTo("wal"));
     }
 
@@ -76,11 +76,11 @@ public sealed class SqliteEventStoreSpecificsTests
     {
         var stream = NewStreamId();
         var misleading = new OrgState(true, "Stale snapshot", "x", null);
-        await store.TryAppendAsync(Commit(stream, Empty, T0, misleading, Created(stream, "Acme")), None);
-        await store.TryAppendAsync(Commit(stream, new LoadedStream<OrgState>(misleading, 1), T0, misleading, Updated(stream, "Acme Two")), None);
+        await _store.TryAppendAsync(Commit(stream, Empty, T0, misleading, Created(stream, "Acme")), None);
+        await _store.TryAppendAsync(Commit(stream, new LoadedStream<OrgState>(misleading, 1), T0, misleading, Updated(stream, "Acme Two")), None);
         await ScalarAsync("UPDATE commits SET snapshot_type = 'OrgState.v0'");
 
-        var loaded = await store.LoadAsync<OrgState>(stream, None);
+        var loaded = await _store.LoadAsync<OrgState>(stream, None);
 
         Assert.That(loaded.Version, Is.EqualTo(2));
         Assert.That(loaded.State, Is.EqualTo(new OrgState(true, "Acme Two", "Manila", null)));
@@ -90,10 +90,10 @@ public sealed class SqliteEventStoreSpecificsTests
     public async Task Carries_an_unknown_snapshot_of_a_pending_commit_as_stored()
     {
         var stream = NewStreamId();
-        await store.TryAppendAsync(Commit(stream, Empty, T0, Created(stream, "Acme")), None);
+        await _store.TryAppendAsync(Commit(stream, Empty, T0, Created(stream, "Acme")), None);
         await ScalarAsync("UPDATE commits SET snapshot_type = 'OrgState.v0', snapshot = '{\"old\":true}'");
 
-        var pending = (await store.ReadPendingAsync(T0.AddSeconds(1), 10, None)).Single();
+        var pending = (await _store.ReadPendingAsync(T0.AddSeconds(1), 10, None)).Single();
 
         Assert.That(pending.Snapshot, Is.EqualTo(new UnknownSnapshot("OrgState.v0", "{\"old\":true}")));
         Assert.That(pending.Events, Has.Count.EqualTo(1));
@@ -104,11 +104,11 @@ public sealed class SqliteEventStoreSpecificsTests
     {
         var stream = NewStreamId();
         var commit = Commit(stream, Empty, T0, Created(stream, "Acme"));
-        await store.TryAppendAsync(commit, None);
-        database.Dispose();
+        await _store.TryAppendAsync(commit, None);
+        _database.Dispose();
 
-        database = new SqliteDatabase(directory.Path);
-        var reopened = new SqliteEventStore(database);
+        _database = new SqliteDatabase(_directory.Path);
+        var reopened = new SqliteEventStore(_database);
 
         Assert.That((await reopened.LoadAsync<OrgState>(stream, None)).State, Is.EqualTo(commit.Snapshot));
         Assert.That(await reopened.ReadPendingAsync(T0.AddDays(1), 10, None), Has.Count.EqualTo(1));
@@ -119,8 +119,8 @@ public sealed class SqliteEventStoreSpecificsTests
     {
         // Two SqliteDatabase instances do not share the in-process write gate, so they meet on
         // SQLite's file locks the way two processes would.
-        using var other = new SqliteDatabase(directory.Path);
-        var stores = new[] { store, new SqliteEventStore(other) };
+        using var other = new SqliteDatabase(_directory.Path);
+        var stores = new[] { _store, new SqliteEventStore(other) };
         const int Writers = 16;
         var stream = NewStreamId();
 
@@ -140,7 +140,7 @@ public sealed class SqliteEventStoreSpecificsTests
         })));
 
         var versions = new List<long>();
-        await foreach (var stored in store.ReadStreamAsync(stream, 0, None))
+        await foreach (var stored in _store.ReadStreamAsync(stream, 0, None))
         {
             versions.Add(stored.Version);
         }
@@ -155,12 +155,12 @@ public sealed class SqliteEventStoreSpecificsTests
         var commit = Commit(stream, Empty, T0, Created(stream, "Acme"));
         var broken = commit with { Events = [commit.Events[0] with { Version = 5 }] };
 
-        Assert.That(async () => await store.TryAppendAsync(broken, None), Throws.ArgumentException);
+        Assert.That(async () => await _store.TryAppendAsync(broken, None), Throws.ArgumentException);
     }
 
     private async Task<object?> ScalarAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={database.FilePath}");
+        await using var connection = new SqliteConnection($"Data Source={_database.FilePath}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -170,7 +170,7 @@ public sealed class SqliteEventStoreSpecificsTests
     private async Task<List<StoredEvent>> ReadAllAsync(string streamId)
     {
         var events = new List<StoredEvent>();
-        await foreach (var stored in store.ReadStreamAsync(streamId, 0, None))
+        await foreach (var stored in _store.ReadStreamAsync(streamId, 0, None))
         {
             events.Add(stored);
         }

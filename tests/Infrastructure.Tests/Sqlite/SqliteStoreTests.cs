@@ -8,41 +8,41 @@ namespace CleanCqrs.Infrastructure.Tests.Sqlite;
 [TestFixture]
 public sealed class SqliteEventStoreTests : EventStoreContract
 {
-    private TemporaryDataDirectory directory = null!;
-    private SqliteDatabase database = null!;
+    private TemporaryDataDirectory _directory = null!;
+    private SqliteDatabase _database = null!;
 
     protected override ValueTask<IEventStore> CreateStoreAsync()
     {
-        directory = new TemporaryDataDirectory();
-        database = new SqliteDatabase(directory.Path);
-        return ValueTask.FromResult<IEventStore>(new SqliteEventStore(database));
+        _directory = new TemporaryDataDirectory();
+        _database = new SqliteDatabase(_directory.Path);
+        return ValueTask.FromResult<IEventStore>(new SqliteEventStore(_database));
     }
 
     [TearDown]
     public void DeleteDirectory()
     {
-        database.Dispose();
-        directory.Dispose();
+        _database.Dispose();
+        _directory.Dispose();
     }
 }
 
 [TestFixture]
 public sealed class SqliteReadModelStoreTests : ReadModelStoreContract
 {
-    private TemporaryDataDirectory directory = null!;
-    private SqliteDatabase database = null!;
+    private TemporaryDataDirectory _directory = null!;
+    private SqliteDatabase _database = null!;
 
     protected override ValueTask<IReadModelStore<OrgReadModel>> CreateStoreAsync()
     {
-        directory = new TemporaryDataDirectory();
-        database = new SqliteDatabase(directory.Path);
-        return ValueTask.FromResult<IReadModelStore<OrgReadModel>>(new SqliteReadModelStore<OrgReadModel>(database));
+        _directory = new TemporaryDataDirectory();
+        _database = new SqliteDatabase(_directory.Path);
+        return ValueTask.FromResult<IReadModelStore<OrgReadModel>>(new SqliteReadModelStore<OrgReadModel>(_database));
     }
 
     [TearDown]
     public void DeleteDirectory()
     {
-        database.Dispose();
-        directory.Dispose();
+        _database.Dispose();
+        _directory.Dispose();
     }
 }

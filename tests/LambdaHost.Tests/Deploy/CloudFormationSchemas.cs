@@ -14,22 +14,22 @@ internal sealed class CloudFormationSchemas
 {
     private static readonly Lazy<CloudFormationSchemas> Shared = new(Load);
 
-    private readonly Dictionary<string, ResourceSchema> resources = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TypeSchema> types = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Namespace, string Name), List<HashSet<string>>> metrics = [];
+    private readonly Dictionary<string, ResourceSchema> _resources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TypeSchema> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Namespace, string Name), List<HashSet<string>>> _metrics = [];
 
     public static CloudFormationSchemas Instance => Shared.Value;
 
     public static string DatabasePath =>
         RepositoryFiles.PathOf("tools/cfn-schema/node_modules/@aws-cdk/aws-service-spec/db.json.gz");
 
-    public ResourceSchema? Resource(string type) => resources.GetValueOrDefault(type);
+    public ResourceSchema? Resource(string type) => _resources.GetValueOrDefault(type);
 
-    public TypeSchema Type(string id) => types[id];
+    public TypeSchema Type(string id) => _types[id];
 
     /// <summary>The dimension sets AWS documents for a metric, or null when it documents no such metric.</summary>
     public IReadOnlyList<HashSet<string>>? Metric(string metricNamespace, string name) =>
-        metrics.GetValueOrDefault((metricNamespace, name));
+        _metrics.GetValueOrDefault((metricNamespace, name));
 
     private static CloudFormationSchemas Load()
     {
@@ -47,7 +47,7 @@ internal sealed class CloudFormationSchemas
         foreach (var entity in Entities(schema, "resource"))
         {
             var type = entity.GetProperty("cloudFormationType").GetString()!;
-            result.resources[type] = new ResourceSchema(
+            result._resources[type] = new ResourceSchema(
                 type,
                 Properties(entity),
                 entity.TryGetProperty("attributes", out var attributes)
@@ -58,7 +58,7 @@ internal sealed class CloudFormationSchemas
         foreach (var entity in Entities(schema, "typeDefinition"))
         {
             var id = entity.GetProperty("$id").GetString()!;
-            result.types[id] = new TypeSchema(entity.GetProperty("name").GetString()!, Properties(entity));
+            result._types[id] = new TypeSchema(entity.GetProperty("name").GetString()!, Properties(entity));
         }
 
         var dimensionSets = Entities(schema, "dimensionSet").ToDictionary(
@@ -72,9 +72,9 @@ internal sealed class CloudFormationSchemas
             var sets = usesDimensionSet.TryGetProperty(entity.GetProperty("$id").GetString()!, out var links)
                 ? links.EnumerateArray().Select(l => dimensionSets[l.GetProperty("$id").GetString()!]).ToList()
                 : [];
-            if (!result.metrics.TryGetValue(key, out var known))
+            if (!result._metrics.TryGetValue(key, out var known))
             {
-                result.metrics[key] = known = [];
+                result._metrics[key] = known = [];
             }
 
             known.AddRange(sets);

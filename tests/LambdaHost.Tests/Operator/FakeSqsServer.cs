@@ -14,16 +14,16 @@ public sealed class FakeSqsServer : IDisposable
 {
     public const string QueueArn = "arn:aws:sqs:us-east-1:000000000000:cleancqrs-events-dlq.fifo";
 
-    private readonly object gate = new();
-    private readonly List<Held> deadLetters = [];
-    private readonly LoopbackHttpServer server;
-    private int receipts;
-    private int looks;
-    private bool moving;
+    private readonly object _gate = new();
+    private readonly List<Held> _deadLetters = [];
+    private readonly LoopbackHttpServer _server;
+    private int _receipts;
+    private int _looks;
+    private bool _moving;
 
-    public FakeSqsServer() => server = LoopbackHttpServer.Start(HandleAsync, concurrent: false);
+    public FakeSqsServer() => _server = LoopbackHttpServer.Start(HandleAsync, concurrent: false);
 
-    public Uri Endpoint => server.Endpoint;
+    public Uri Endpoint => _server.Endpoint;
 
     public string QueueUrl => new Uri(Endpoint, "000000000000/cleancqrs-events-dlq.fifo").AbsoluteUri;
 
@@ -37,9 +37,9 @@ public sealed class FakeSqsServer : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. deadLetters.Select(m => m.Body)];
+                return [.. _deadLetters.Select(m => m.Body)];
             }
         }
     }
@@ -48,22 +48,22 @@ public sealed class FakeSqsServer : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return deadLetters.Count(m => m.InvisibleUntil > DateTimeOffset.UtcNow);
+                return _deadLetters.Count(m => m.InvisibleUntil > DateTimeOffset.UtcNow);
             }
         }
     }
 
     public void Add(string messageId, string groupId, string body, int receiveCount)
     {
-        lock (gate)
+        lock (_gate)
         {
-            deadLetters.Add(new Held(messageId, groupId, body, receiveCount));
+            _deadLetters.Add(new Held(messageId, groupId, body, receiveCount));
         }
     }
 
-    public void Dispose() => server.Dispose();
+    public void Dispose() => _server.Dispose();
 
     private async Task HandleAsync(HttpListenerContext context)
     {
@@ -72,7 +72,7 @@ public sealed class FakeSqsServer : IDisposable
         var target = context.Request.Headers["X-Amz-Target"] ?? string.Empty;
         var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
         JsonObject answer;
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add(operation);
             answer = operation switch
@@ -99,10 +99,10 @@ public sealed class FakeSqsServer : IDisposable
         var max = request["MaxNumberOfMessages"]?.GetValue<int>() ?? 1;
         var hide = TimeSpan.FromSeconds(request["VisibilityTimeout"]?.GetValue<int>() ?? 30);
         var messages = new JsonArray();
-        foreach (var held in deadLetters.Where(m => m.InvisibleUntil <= DateTimeOffset.UtcNow).Take(max))
+        foreach (var held in _deadLetters.Where(m => m.InvisibleUntil <= DateTimeOffset.UtcNow).Take(max))
         {
             held.InvisibleUntil = DateTimeOffset.UtcNow + hide;
-            held.Receipt = $"receipt-{++receipts}";
+            held.Receipt = $"receipt-{++_receipts}";
             messages.Add(new JsonObject
             {
                 ["MessageId"] = held.MessageId,
@@ -130,7 +130,7 @@ public sealed class FakeSqsServer : IDisposable
         var successful = new JsonArray();
         foreach (var entry in request["Entries"]!.AsArray())
         {
-            var held = deadLetters.Single(m => m.Receipt == entry!["ReceiptHandle"]!.GetValue<string>());
+            var held = _deadLetters.Single(m => m.Receipt == entry!["ReceiptHandle"]!.GetValue<string>());
             held.InvisibleUntil = DateTimeOffset.UtcNow.AddSeconds(entry!["VisibilityTimeout"]!.GetValue<int>());
             successful.Add(new JsonObject { ["Id"] = entry["Id"]!.GetValue<string>() });
         }
@@ -145,20 +145,20 @@ public sealed class FakeSqsServer : IDisposable
             throw new InvalidOperationException("StartMessageMoveTask for another queue.");
         }
 
-        moving = true;
+        _moving = true;
         return new JsonObject { ["TaskHandle"] = "task-1" };
     }
 
     private JsonObject ListMoves()
     {
         // The first look finds the move half done, the second finds it complete.
-        looks++;
-        var total = deadLetters.Count + Redriven.Count;
-        var move = moving && looks >= 2 ? deadLetters.Count : Math.Min(deadLetters.Count, (deadLetters.Count + 1) / 2);
-        foreach (var held in deadLetters.Take(move).ToList())
+        _looks++;
+        var total = _deadLetters.Count + Redriven.Count;
+        var move = _moving && _looks >= 2 ? _deadLetters.Count : Math.Min(_deadLetters.Count, (_deadLetters.Count + 1) / 2);
+        foreach (var held in _deadLetters.Take(move).ToList())
         {
             Redriven.Add(held.Body);
-            deadLetters.Remove(held);
+            _deadLetters.Remove(held);
         }
 
         return new JsonObject
@@ -167,7 +167,7 @@ public sealed class FakeSqsServer : IDisposable
             {
                 ["TaskHandle"] = "task-1",
                 ["SourceArn"] = QueueArn,
-                ["Status"] = deadLetters.Count == 0 ? "COMPLETED" : "RUNNING",
+                ["Status"] = _deadLetters.Count == 0 ? "COMPLETED" : "RUNNING",
                 ["ApproximateNumberOfMessagesMoved"] = Redriven.Count,
                 ["ApproximateNumberOfMessagesToMove"] = total,
             }),

@@ -98,7 +98,7 @@ public sealed class HostileRequests(HostileWorld world)
     private static readonly Gen<string?> AbsentNullOrWrongKind = Gen.OneOf<string?>(
         NoText, Gen.Const((string?)"null"), WrongKind.Select(v => (string?)v), WrongKind.Select(v => (string?)v));
 
-    private readonly HostileWorld world = world;
+    private readonly HostileWorld _world = world;
 
     /// <summary>Every kind of hostile request, weighted.</summary>
     public Gen<HostileCase> All => Gen.Frequency(
@@ -143,36 +143,36 @@ public sealed class HostileRequests(HostileWorld world)
         from target in OrgWriteTarget
         from who in Gen.Int[0, 1]
         from body in AnyBody
-        let token = who == 0 ? world.WorkerToken
+        let token = who == 0 ? _world.WorkerToken
             // A real org, but never the one in the path.
-            : world.OrgTokens.First(t => target.Path != "/orgs/" + t.Key).Value
+            : _world.OrgTokens.First(t => target.Path != "/orgs/" + t.Key).Value
         select target.Path == "/orgs" && who == 1
             ? Case("org create, org exists", "POST", "/orgs", JsonContent(body), [("Authorization", "Bearer " + token)], [400, 409])
             : Case("org write, wrong caller", target.Method, target.Path, JsonContent(body), [("Authorization", "Bearer " + token)], [403]);
 
     private Gen<HostileCase> OrgWriteWithInvalidBody =>
-        from own in Gen.OneOf(world.KnownOrgIds.Append(world.FreshOrgId).ToArray())
+        from own in Gen.OneOf(_world.KnownOrgIds.Append(_world.FreshOrgId).ToArray())
         from create in Gen.Bool
         from body in InvalidOrgBody
         from ifMatch in Gen.Frequency((3, NoText), (1, IfMatchValue))
-        let token = own == world.FreshOrgId ? world.FreshOrgToken : world.OrgTokens[own]
+        let token = own == _world.FreshOrgId ? _world.FreshOrgToken : _world.OrgTokens[own]
         let headers = ifMatch is null || create ? [("Authorization", "Bearer " + token)] : new[] { ("Authorization", "Bearer " + token), ("If-Match", ifMatch) }
         select create
-            ? Case("org create, invalid body", "POST", "/orgs", JsonContent(body), [("Authorization", "Bearer " + world.FreshOrgToken)], [400])
+            ? Case("org create, invalid body", "POST", "/orgs", JsonContent(body), [("Authorization", "Bearer " + _world.FreshOrgToken)], [400])
             : Case("org replace, invalid body", "PUT", "/orgs/" + own, JsonContent(body), headers, [400]);
 
     private Gen<HostileCase> OrgWriteRefusedByState =>
         from kind in Gen.Int[0, 2]
-        from own in Gen.OneOf(world.KnownOrgIds.ToArray())
+        from own in Gen.OneOf(_world.KnownOrgIds.ToArray())
         from profile in PlausibleProfile
         from stale in Gen.OneOf("\"0\"", "\"99\"", "W/\"1\"", "W/\"2\"", "\"3\", \"4\"", "\"18446744073709551616\"")
         select kind switch
         {
-            0 => Case("org create, exists", "POST", "/orgs", JsonContent(profile), [("Authorization", "Bearer " + world.OrgTokens[own])], [400, 409]),
+            0 => Case("org create, exists", "POST", "/orgs", JsonContent(profile), [("Authorization", "Bearer " + _world.OrgTokens[own])], [400, 409]),
             1 => Case("org replace, stale If-Match", "PUT", "/orgs/" + own, JsonContent(profile),
-                [("Authorization", "Bearer " + world.OrgTokens[own]), ("If-Match", stale)], [400, 412]),
-            _ => Case("org replace, never created", "PUT", "/orgs/" + world.FreshOrgId, JsonContent(profile),
-                [("Authorization", "Bearer " + world.FreshOrgToken)], [400, 404]),
+                [("Authorization", "Bearer " + _world.OrgTokens[own]), ("If-Match", stale)], [400, 412]),
+            _ => Case("org replace, never created", "PUT", "/orgs/" + _world.FreshOrgId, JsonContent(profile),
+                [("Authorization", "Bearer " + _world.FreshOrgToken)], [400, 404]),
         };
 
     private Gen<HostileCase> OtpRequestInvalid =>
@@ -255,7 +255,7 @@ public sealed class HostileRequests(HostileWorld world)
 
     private Gen<HostileCase> ReadOrg =>
         from id in Gen.Frequency(
-            (2, Gen.OneOf(world.KnownOrgIds.ToArray())),
+            (2, Gen.OneOf(_world.KnownOrgIds.ToArray())),
             (3, OddText.Select(PercentEncode)),
             (1, Gen.OneOf("%", "%ZZ", "%00", "%2F", "%2e%2e", "..", ".", "%E0%A4", "%F0%9F%98", "a%20b", new string('x', 129), new string('x', 10_000))))
         from query in Gen.Frequency(
@@ -276,8 +276,8 @@ public sealed class HostileRequests(HostileWorld world)
 
     private Gen<(string Method, string Path)> OrgWriteTarget => Gen.Frequency(
         (2, Gen.Const(("POST", "/orgs"))),
-        (2, Gen.OneOf(world.KnownOrgIds.ToArray()).Select(id => ("PUT", "/orgs/" + id))),
-        (1, Gen.Const(("PUT", "/orgs/" + world.FreshOrgId))),
+        (2, Gen.OneOf(_world.KnownOrgIds.ToArray()).Select(id => ("PUT", "/orgs/" + id))),
+        (1, Gen.Const(("PUT", "/orgs/" + _world.FreshOrgId))),
         (1, OddText.Where(t => t.Length > 0).Select(t => ("PUT", "/orgs/" + PercentEncode(t)))));
 
     private static Gen<(string Method, string Path)> BodyRouteAndMethod =>
@@ -288,13 +288,13 @@ public sealed class HostileRequests(HostileWorld world)
     /// <summary>Authorization headers that carry no valid token: none, garbage, forged, or two at once.</summary>
     private Gen<(string Name, string Value)[]> ForgedAuthorization => Gen.Frequency(
         (2, Gen.Const(Array.Empty<(string, string)>())),
-        (6, Gen.OneOf(world.ForgedTokens.ToArray()).Select(t => new[] { ("Authorization", "Bearer " + t) })),
+        (6, Gen.OneOf(_world.ForgedTokens.ToArray()).Select(t => new[] { ("Authorization", "Bearer " + t) })),
         (2, Gen.String[Gen.Char["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."], 1, 300].Select(t => new[] { ("Authorization", "Bearer " + t) })),
         (2, Gen.OneOf("Bearer", "Bearer ", "Bearer  ", "bearer", "Basic dXNlcjpwYXNz", "Token abc", "Bearer a b", "Bearer \u0000", "Bearer ===", "Bearer\tabc",
-            "Bearer " + world.OrgTokens.First().Value + " extra", "Bearer " + world.OrgTokens.First().Value + "\u202e", "Bearer " + world.OrgTokens.First().Value[1..],
-            "Bearer " + new string('a', 8_193), "BEARER_" + world.OrgTokens.First().Value).Select(v => new[] { ("Authorization", v) })),
+            "Bearer " + _world.OrgTokens.First().Value + " extra", "Bearer " + _world.OrgTokens.First().Value + "\u202e", "Bearer " + _world.OrgTokens.First().Value[1..],
+            "Bearer " + new string('a', 8_193), "BEARER_" + _world.OrgTokens.First().Value).Select(v => new[] { ("Authorization", v) })),
         (1, OddText.Select(v => new[] { ("Authorization", "Bearer " + v) })),
-        (1, Gen.Const(new[] { ("Authorization", "Bearer " + world.OrgTokens.First().Value), ("Authorization", "Bearer " + world.OrgTokens.Last().Value) })));
+        (1, Gen.Const(new[] { ("Authorization", "Bearer " + _world.OrgTokens.First().Value), ("Authorization", "Bearer " + _world.OrgTokens.Last().Value) })));
 
     /// <summary>Extra headers; never one that decides the case's outcome (content type, authorization, preconditions).</summary>
     private static Gen<KeyValuePair<string, string>[]> RandomHeaders(string kind) =>
@@ -355,7 +355,7 @@ public sealed class HostileRequests(HostileWorld world)
     private Gen<string> InvalidOtpVerifyBody => Gen.Frequency(
         (6, Gen.Select(Gen.Frequency((2, OtpDefect), (3, VerifyDefect)), ExtraMembers,
             (defect, extra) => ObjectWithDefect(defect,
-                [("primary", Str(world.SeededPrimary)), ("role", Str("org")), ("country", Str("SG")), ("otpId", Str("0123456789abcdef0123456789abcdef")), ("code", Str("123456"))], extra))),
+                [("primary", Str(_world.SeededPrimary)), ("role", Str("org")), ("country", Str("SG")), ("otpId", Str("0123456789abcdef0123456789abcdef")), ("code", Str("123456"))], extra))),
         (2, StructurallyBrokenBody));
 
     /// <summary>A JSON text that is no usable object: broken syntax, too deep, a scalar, empty.</summary>

@@ -6,18 +6,18 @@ namespace CleanCqrs.Reliability.Tests.Support;
 public static class SharedDynalite
 {
     private static readonly Lock Gate = new();
-    private static Task<DynaliteServer>? starting;
+    private static Task<DynaliteServer>? _starting;
 
     public static Task<DynaliteServer> GetAsync()
     {
         lock (Gate)
         {
-            if (starting is null || starting.IsFaulted || starting.IsCanceled)
+            if (_starting is null || _starting.IsFaulted || _starting.IsCanceled)
             {
-                starting = DynaliteServer.StartAsync();
+                _starting = DynaliteServer.StartAsync();
             }
 
-            return starting;
+            return _starting;
         }
     }
 
@@ -26,8 +26,8 @@ public static class SharedDynalite
         Task<DynaliteServer>? started;
         lock (Gate)
         {
-            started = starting;
-            starting = null;
+            started = _starting;
+            _starting = null;
         }
 
         if (started is { IsCompletedSuccessfully: true })

@@ -28,7 +28,7 @@ public sealed class ApiContract
 
     private static readonly Lazy<ApiContract> Repository = new(() => Load(File.ReadAllText(PathInRepository())));
     private static readonly ConcurrentDictionary<string, int> UncheckedReasons = new(StringComparer.Ordinal);
-    private static long validated;
+    private static long _validated;
 
     private static readonly EvaluationOptions Evaluation = new()
     {
@@ -36,27 +36,27 @@ public sealed class ApiContract
         RequireFormatValidation = true,
     };
 
-    private readonly OpenApiDocument document;
-    private readonly string definitions;
-    private readonly ConcurrentDictionary<string, JsonSchema> schemas = new(StringComparer.Ordinal);
+    private readonly OpenApiDocument _document;
+    private readonly string _definitions;
+    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
 
     private ApiContract(OpenApiDocument document)
     {
-        this.document = document;
+        _document = document;
         var defs = new JsonObject();
         foreach (var (name, schema) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
         {
             defs[name] = JsonNode.Parse(SchemaJson(schema));
         }
 
-        definitions = defs.ToJsonString();
+        _definitions = defs.ToJsonString();
     }
 
     /// <summary>The repository's <c>docs/openapi.yaml</c>.</summary>
     public static ApiContract Document => Repository.Value;
 
     /// <summary>Responses checked against the document since the test run started.</summary>
-    public static long Validated => Interlocked.Read(ref validated);
+    public static long Validated => Interlocked.Read(ref _validated);
 
     /// <summary>Responses taken without the check, by reason.</summary>
     public static IReadOnlyDictionary<string, int> Unchecked => UncheckedReasons;
@@ -64,7 +64,7 @@ public sealed class ApiContract
     /// <summary>Every operation of the document as "METHOD /template".</summary>
     public IReadOnlyList<string> Operations =>
     [
-        .. document.Paths.SelectMany(path => (path.Value.Operations ?? []).Select(op => $"{MethodName(op.Key)} {path.Key}")),
+        .. _document.Paths.SelectMany(path => (path.Value.Operations ?? []).Select(op => $"{MethodName(op.Key)} {path.Key}")),
     ];
 
     public static ApiContract Load(string yaml)
@@ -109,7 +109,7 @@ public sealed class ApiContract
 
         if (ReferenceEquals(this, Repository.Value))
         {
-            Interlocked.Increment(ref validated);
+            Interlocked.Increment(ref _validated);
         }
     }
 
@@ -127,7 +127,7 @@ public sealed class ApiContract
             return violations;
         }
 
-        var pathItem = document.Paths[template];
+        var pathItem = _document.Paths[template];
         var operation = (pathItem.Operations ?? []).FirstOrDefault(o => MethodName(o.Key) == method).Value;
         if (operation is null)
         {
@@ -159,7 +159,7 @@ public sealed class ApiContract
     public IReadOnlyList<string> MissingExamples()
     {
         var missing = new List<string>();
-        foreach (var (template, pathItem) in document.Paths)
+        foreach (var (template, pathItem) in _document.Paths)
         {
             foreach (var (method, operation) in pathItem.Operations ?? [])
             {
@@ -208,7 +208,7 @@ public sealed class ApiContract
     public string? Template(string path)
     {
         var segments = path.Split('/');
-        foreach (var template in document.Paths.Keys)
+        foreach (var template in _document.Paths.Keys)
         {
             var parts = template.Split('/');
             if (parts.Length == segments.Length && parts.Zip(segments).All(p =>
@@ -323,13 +323,13 @@ public sealed class ApiContract
             return;
         }
 
-        var schema = schemas.GetOrAdd(cacheKey, _ =>
+        var schema = _schemas.GetOrAdd(cacheKey, _ =>
         {
             var root = JsonNode.Parse(schemaJson)!.AsObject();
             var wrapper = new JsonObject
             {
                 ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-                ["$defs"] = JsonNode.Parse(definitions),
+                ["$defs"] = JsonNode.Parse(_definitions),
                 ["allOf"] = new JsonArray(root),
             };
             return JsonSchema.FromText(wrapper.ToJsonString());

@@ -11,16 +11,16 @@ namespace CleanCqrs.LambdaHost.Tests.EndToEnd.Support;
 /// </summary>
 public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
-    private readonly ConcurrentQueue<string> entries = new();
-    private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
+    private readonly ConcurrentQueue<string> _entries = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public IReadOnlyList<string> Entries => [.. entries];
+    public IReadOnlyList<string> Entries => [.. _entries];
 
-    public string AllText => string.Join('\n', entries);
+    public string AllText => string.Join('\n', _entries);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose()
     {
@@ -51,7 +51,7 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 
     private sealed class Logger(CapturedLogs owner, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner.scopes.Push(state);
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
@@ -59,13 +59,13 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
         {
             var text = new StringBuilder().Append(logLevel).Append(' ').Append(category).Append(": ").Append(formatter(state, exception));
             AppendValues(text, state);
-            owner.scopes.ForEachScope((scope, builder) => AppendValues(builder.Append(" scope:"), scope), text);
+            owner._scopes.ForEachScope((scope, builder) => AppendValues(builder.Append(" scope:"), scope), text);
             if (exception is not null)
             {
                 text.Append('\n').Append(exception);
             }
 
-            owner.entries.Enqueue(text.ToString());
+            owner._entries.Enqueue(text.ToString());
         }
     }
 }

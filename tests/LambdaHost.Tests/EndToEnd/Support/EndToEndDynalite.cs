@@ -10,15 +10,15 @@ namespace CleanCqrs.LambdaHost.Tests.EndToEnd;
 public sealed class EndToEndDynalite
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static DynaliteServer? server;
+    private static DynaliteServer? _server;
 
     public static async Task<Uri> EndpointAsync()
     {
         await Gate.WaitAsync();
         try
         {
-            server ??= await DynaliteServer.StartAsync();
-            return server.Endpoint;
+            _server ??= await DynaliteServer.StartAsync();
+            return _server.Endpoint;
         }
         finally
         {
@@ -29,7 +29,7 @@ public sealed class EndToEndDynalite
     [OneTimeTearDown]
     public void Stop()
     {
-        server?.Dispose();
-        server = null;
+        _server?.Dispose();
+        _server = null;
     }
 }

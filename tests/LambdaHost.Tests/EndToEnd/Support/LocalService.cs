@@ -16,18 +16,18 @@ public sealed class LocalService : IAsyncDisposable
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
 
-    private readonly CancellationTokenSource stopping;
-    private readonly Task running;
-    private readonly HttpClient http;
-    private bool stopped;
+    private readonly CancellationTokenSource _stopping;
+    private readonly Task _running;
+    private readonly HttpClient _http;
+    private bool _stopped;
 
     private LocalService(ServiceProvider services, Uri url, CancellationTokenSource stopping, Task running, HttpClient http)
     {
         Services = services;
         Url = url;
-        this.stopping = stopping;
-        this.running = running;
-        this.http = http;
+        _stopping = stopping;
+        _running = running;
+        _http = http;
         Api = new ApiClient(http);
     }
 
@@ -90,24 +90,24 @@ public sealed class LocalService : IAsyncDisposable
     /// <summary>Stops local mode (as Ctrl-C does) and disposes everything it held; the data directory stays.</summary>
     public async Task StopAsync()
     {
-        if (stopped)
+        if (_stopped)
         {
             return;
         }
 
-        stopped = true;
-        await stopping.CancelAsync();
+        _stopped = true;
+        await _stopping.CancelAsync();
         try
         {
-            await running;
+            await _running;
         }
         catch (OperationCanceledException)
         {
             // Stopped during the start-up sweep.
         }
 
-        http.Dispose();
-        stopping.Dispose();
+        _http.Dispose();
+        _stopping.Dispose();
         await Services.DisposeAsync();
     }
 

@@ -13,10 +13,10 @@ namespace CleanCqrs.LambdaHost.Tests.EndToEnd.Support;
 /// </summary>
 public sealed class SwitchableCommitPublisher : ICommitPublisher
 {
-    private ICommitPublisher? inner;
-    private int attempts;
-    private int published;
-    private volatile bool failing;
+    private ICommitPublisher? _inner;
+    private int _attempts;
+    private int _published;
+    private volatile bool _failing;
 
     private SwitchableCommitPublisher()
     {
@@ -24,13 +24,13 @@ public sealed class SwitchableCommitPublisher : ICommitPublisher
 
     public bool Failing
     {
-        get => failing;
-        set => failing = value;
+        get => _failing;
+        set => _failing = value;
     }
 
-    public int Attempts => Volatile.Read(ref attempts);
+    public int Attempts => Volatile.Read(ref _attempts);
 
-    public int Published => Volatile.Read(ref published);
+    public int Published => Volatile.Read(ref _published);
 
     /// <summary>Takes the place of the registered publisher, over the provider's own in-process broker.</summary>
     public static SwitchableCommitPublisher Replace(IServiceCollection services, bool failing)
@@ -38,7 +38,7 @@ public sealed class SwitchableCommitPublisher : ICommitPublisher
         var publisher = new SwitchableCommitPublisher { Failing = failing };
         services.AddSingleton<ICommitPublisher>(sp =>
         {
-            publisher.inner = new InProcCommitPublisher(sp.GetRequiredService<InProcBroker>());
+            publisher._inner = new InProcCommitPublisher(sp.GetRequiredService<InProcBroker>());
             return publisher;
         });
         return publisher;
@@ -46,35 +46,35 @@ public sealed class SwitchableCommitPublisher : ICommitPublisher
 
     public async ValueTask PublishAsync(Commit commit, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref attempts);
+        Interlocked.Increment(ref _attempts);
         if (Failing)
         {
             throw new InvalidOperationException("The broker is unreachable (test).");
         }
 
-        await inner!.PublishAsync(commit, cancellationToken);
-        Interlocked.Increment(ref published);
+        await _inner!.PublishAsync(commit, cancellationToken);
+        Interlocked.Increment(ref _published);
     }
 }
 
 /// <summary>The real in-process publisher, keeping a copy of every message it hands to the broker.</summary>
 public sealed class RecordingInProcPublisher : ICommitPublisher
 {
-    private readonly ConcurrentQueue<BrokerMessage> messages = new();
-    private InProcCommitPublisher? inner;
+    private readonly ConcurrentQueue<BrokerMessage> _messages = new();
+    private InProcCommitPublisher? _inner;
 
     private RecordingInProcPublisher()
     {
     }
 
-    public IReadOnlyList<BrokerMessage> Messages => [.. messages];
+    public IReadOnlyList<BrokerMessage> Messages => [.. _messages];
 
     public static RecordingInProcPublisher Replace(IServiceCollection services)
     {
         var publisher = new RecordingInProcPublisher();
         services.AddSingleton<ICommitPublisher>(sp =>
         {
-            publisher.inner = new InProcCommitPublisher(sp.GetRequiredService<InProcBroker>());
+            publisher._inner = new InProcCommitPublisher(sp.GetRequiredService<InProcBroker>());
             return publisher;
         });
         return publisher;
@@ -84,9 +84,9 @@ public sealed class RecordingInProcPublisher : ICommitPublisher
     {
         foreach (var message in InProcCommitPublisher.ToMessages(commit))
         {
-            messages.Enqueue(message);
+            _messages.Enqueue(message);
         }
 
-        await inner!.PublishAsync(commit, cancellationToken);
+        await _inner!.PublishAsync(commit, cancellationToken);
     }
 }

@@ -16,17 +16,17 @@ public enum StoreUnderTest
 /// </summary>
 public sealed class ServiceEnvironment
 {
-    private readonly Dictionary<string, string> variables;
+    private readonly Dictionary<string, string> _variables;
 
     private ServiceEnvironment(StoreUnderTest store, Dictionary<string, string> variables)
     {
         Store = store;
-        this.variables = variables;
+        _variables = variables;
     }
 
     public StoreUnderTest Store { get; }
 
-    public string DataDirectory => variables["CLEANCQRS_DATA_DIR"];
+    public string DataDirectory => _variables["CLEANCQRS_DATA_DIR"];
 
     public static async Task<ServiceEnvironment> CreateAsync(StoreUnderTest store, string dataDirectory)
     {
@@ -58,7 +58,7 @@ public sealed class ServiceEnvironment
         return environment;
     }
 
-    public string? Read(string name) => variables.GetValueOrDefault(name);
+    public string? Read(string name) => _variables.GetValueOrDefault(name);
 
     /// <summary>The settings local mode would start with in this environment.</summary>
     public ServiceSettings Settings() => ServiceSettings.FromEnvironment(Read);
