@@ -82,7 +82,7 @@ public sealed class KmsRequestsMatchTheAwsSdkTests
     [Test]
     public async Task Subject_key_derivation_matches_the_sdk_GenerateMac_of_the_fixed_label()
     {
-        await SubjectKeys.DerivedFrom(new KmsOtpSecret(client, FakeKms.OtpKeyArn))(CancellationToken.None);
+        await SubjectKeys.DerivedFrom(new KmsOtpSecret(_client, FakeKms.OtpKeyArn))(CancellationToken.None);
 
         var sdk = await AwsSdkJs.CaptureAsync(new SdkCall(
             "kms",
@@ -96,7 +96,7 @@ public sealed class KmsRequestsMatchTheAwsSdkTests
             },
             "Message"));
 
-        AssertSame(Ours(kms.Calls.Single()), sdk.Single());
+        AssertSame(Ours(_kms.Calls.Single()), sdk.Single());
     }
 
     internal static WireRequest Ours(KmsCall call) =>
