@@ -11,6 +11,10 @@ namespace CleanCqrs.Infrastructure.Configuration;
 /// </summary>
 public sealed class AwsClientWarmup(Func<Task> prepare, bool resolveCredentials) : IStartupWarmup
 {
+    // One warm-up at a time: the runtime's type loader serialises them anyway, and running them side by
+    // side only takes the second core from the rest of init and the first invocation.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     private Task? _warming;
 
     /// <summary>Completes when the warm-up has run (for tests); null before <see cref="Warm"/>.</summary>
@@ -18,6 +22,7 @@ public sealed class AwsClientWarmup(Func<Task> prepare, bool resolveCredentials)
 
     public void Warm() => _warming ??= Task.Run(async () =>
     {
+        await OneAtATime.WaitAsync();
         try
         {
             if (resolveCredentials)
@@ -30,6 +35,10 @@ public sealed class AwsClientWarmup(Func<Task> prepare, bool resolveCredentials)
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Nothing to report yet: the first request resolves the same things and fails with the cause.
+        }
+        finally
+        {
+            OneAtATime.Release();
         }
     });
 }

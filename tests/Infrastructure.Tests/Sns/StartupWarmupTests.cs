@@ -35,4 +35,27 @@ public sealed class StartupWarmupTests
         Assert.That(warmup.Completion!.IsCompletedSuccessfully, Is.True);
         Assert.That(runs, Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Warm_ups_run_one_at_a_time()
+    {
+        var firstMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondStarted = false;
+        var first = new AwsClientWarmup(() => firstMayFinish.Task, resolveCredentials: false);
+        var second = new AwsClientWarmup(() =>
+        {
+            secondStarted = true;
+            return Task.CompletedTask;
+        }, resolveCredentials: false);
+
+        first.Warm();
+        second.Warm();
+        await Task.WhenAny(second.Completion!, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        var startedWhileFirstRan = secondStarted;
+        firstMayFinish.SetResult();
+        await Task.WhenAll(first.Completion!, second.Completion!).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(startedWhileFirstRan, Is.False, "the second warm-up ran beside the first");
+        Assert.That(secondStarted, Is.True);
+    }
 }
