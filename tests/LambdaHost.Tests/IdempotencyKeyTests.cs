@@ -139,6 +139,27 @@ public sealed class IdempotencyKeyTests
     }
 
     [Test]
+    public async Task A_malformed_key_answers_in_the_contracts_order_401_then_403_then_400()
+    {
+        // SPEC §2: authentication, then authorisation, then request validation; the key is request input.
+        const string other = "7a1b2c3d-4e5f-8a6b-9c7d-8e9f0a1b2c3d";
+        var token = _host.OrgToken(Sub);
+        await Send("POST", "/orgs", OrgBody, null, token);
+
+        var anonymous = await Send("PUT", $"/orgs/{Sub}", OrgBody, "caf\u00e9");
+        var wrongSubject = await Send("PUT", $"/orgs/{Sub}", OrgBody, "caf\u00e9", _host.OrgToken(other));
+        var closeByOther = await _host.SendAsync(
+            new ApiRequest("DELETE", $"/orgs/{Sub}").WithBearer(_host.OrgToken(other)).WithHeader("Idempotency-Key", ""));
+        var owner = await Send("PUT", $"/orgs/{Sub}", OrgBody, "caf\u00e9", token);
+        var ownerClose = await _host.SendAsync(new ApiRequest("DELETE", $"/orgs/{Sub}").WithBearer(token).WithHeader("Idempotency-Key", ""));
+
+        Assert.That((anonymous.Status, wrongSubject.Status, closeByOther.Status), Is.EqualTo((401, 403, 403)));
+        ProblemAssert.IsValidationProblem(owner, "idempotencyKey");
+        ProblemAssert.IsValidationProblem(ownerClose, "idempotencyKey");
+        Assert.That(_host.Store.Commits("org-" + Sub), Has.Count.EqualTo(1), "no refused request changed the org");
+    }
+
+    [Test]
     public async Task A_key_of_256_characters_is_a_400_and_255_is_fine()
     {
         var tooLong = await Send("POST", "/otp", OtpBody, new string('k', 256));

@@ -36,7 +36,7 @@ public sealed record Endpoint(string Method, string Template, Func<EndpointConte
 }
 
 /// <summary>What an endpoint's handler gets: the request, its <c>{id}</c>, the caller, and where to send its request.</summary>
-public readonly struct EndpointContext(HttpRequestData request, string? id, Caller? caller, ISender sender)
+public readonly struct EndpointContext(HttpRequestData request, string? id, Caller? caller, ISender sender, ValidationError? headerErrors = null)
 {
     public HttpRequestData Request { get; } = request;
 
@@ -49,17 +49,27 @@ public readonly struct EndpointContext(HttpRequestData request, string? id, Call
     public ISender Sender { get; } = sender;
 
     /// <summary>The body as <typeparamref name="T"/>; when it cannot be read, an empty one and the errors to carry into the request.</summary>
+    /// <summary>
+    /// What the edge could not bind in the headers it reads for every endpoint (an unusable
+    /// <c>Idempotency-Key</c>); <see cref="Body{T}"/> and <see cref="Bound"/> start from it.
+    /// </summary>
+    public ValidationError? HeaderErrors { get; } = headerErrors;
+
+    /// <summary>The body, or <paramref name="empty"/> with the reason in <paramref name="errors"/> (after <see cref="HeaderErrors"/>).</summary>
     public T Body<T>(JsonTypeInfo<T> typeInfo, T empty, out ValidationError? errors) where T : class
     {
         if (RequestBody.TryRead(Request, typeInfo, out var value, out var problem))
         {
-            errors = null;
+            errors = HeaderErrors;
             return value;
         }
 
-        errors = problem;
+        errors = HeaderErrors ?? problem;
         return empty;
     }
+
+    /// <summary>For an endpoint without a body: the binding errors so far (<see cref="HeaderErrors"/>).</summary>
+    public ValidationError? Bound() => HeaderErrors;
 
     /// <summary>
     /// <c>If-Match</c> as the expected version (decision 0004): absent is any, <c>*</c> any existing

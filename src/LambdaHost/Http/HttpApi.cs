@@ -66,8 +66,10 @@ public sealed class HttpApi(
 
         // Who the caller is, or why not; whether that is enough is the request's own authorisation, in the pipeline.
         var caller = endpoint.RequiresBearer ? await bearer.AuthenticateAsync(request, cancellationToken) : null;
-        var context = new EndpointContext(request, route.Id, caller, mediator);
-        if (!endpoint.Idempotent || (endpoint.RequiresBearer && caller?.Claims is null))
+        // An unusable Idempotency-Key is bound like a bad body: the pipeline answers 401 and 403 before its 400.
+        var keyError = endpoint.Idempotent ? IdempotentRequests.KeyError(request) : null;
+        var context = new EndpointContext(request, route.Id, caller, mediator, keyError);
+        if (!endpoint.Idempotent || keyError is not null || (endpoint.RequiresBearer && caller?.Claims is null))
         {
             // Without a caller there is nothing to scope a key to: the pipeline answers 401.
             return await endpoint.Handle(context, cancellationToken);

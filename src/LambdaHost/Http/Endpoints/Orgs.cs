@@ -49,7 +49,7 @@ public static class Orgs
 
     private static async ValueTask<HttpResponseData> CloseAsync(EndpointContext http, CancellationToken cancellationToken)
     {
-        ValidationError? errors = null;
+        var errors = http.Bound();
         var ifMatch = http.IfMatch(ref errors);
         var result = await http.Sender.Send(new CloseOrg(http.Caller, http.Id, ifMatch) { BindingErrors = errors }, cancellationToken);
         return Respond.With(result, written => Written(200, written));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CleanCqrs.Application.Common.Ports;
+using CleanCqrs.Domain.Common;
 using CleanCqrs.Domain.Otps;
 using Microsoft.Extensions.Logging;
 
@@ -62,7 +63,8 @@ public sealed class IdempotentRequests(IIdempotencyStore store, TimeProvider clo
 
         if (given > 1 || !TryParseKey(request.Headers[KeyHeader]!, out var key))
         {
-            return Problems.Invalid(KeyField, $"must be given once, as 1 to {MaxKeyLength} printable ASCII characters");
+            // Callers bind KeyError into the request first, so authorisation answers before this (SPEC §2).
+            return Respond.Refused(KeyError(request)!);
         }
 
         if (caller() is not { } scope)
@@ -125,6 +127,20 @@ public sealed class IdempotentRequests(IIdempotencyStore store, TimeProvider clo
     /// 1 to 255 printable ASCII characters (space to tilde, not all spaces). The IETF draft sends the key
     /// as a structured-field string (<c>"…"</c>): its quotes are not part of the key.
     /// </summary>
+    /// <summary>
+    /// Why the request's <c>Idempotency-Key</c> cannot be used (given twice, empty, too long, not
+    /// printable ASCII); null when it is absent or well formed. A binding error of the request: it answers
+    /// 400 after authentication and authorisation, like the body's.
+    /// </summary>
+    public static ValidationError? KeyError(HttpRequestData request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var given = request.Headers.Count(KeyHeader);
+        return given == 0 || (given == 1 && TryParseKey(request.Headers[KeyHeader]!, out _))
+            ? null
+            : ValidationError.For(KeyField, $"must be given once, as 1 to {MaxKeyLength} printable ASCII characters");
+    }
+
     public static bool TryParseKey(string raw, out string key)
     {
         key = raw.Trim();
