@@ -8,7 +8,7 @@ using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Infrastructure.DynamoDb;
 using CleanCqrs.Infrastructure.Security.Kms;
 
-namespace CleanCqrs.Infrastructure.Tests.Sns;
+namespace CleanCqrs.Infrastructure.Tests.Configuration;
 
 /// <summary>
 /// The init-time dry run of the AWS clients: requests go through the SDK's whole pipeline and are

@@ -1,6 +1,7 @@
 using CleanCqrs.Infrastructure.Configuration;
+using CleanCqrs.Infrastructure.Tests.Sns;
 
-namespace CleanCqrs.Infrastructure.Tests.Sns;
+namespace CleanCqrs.Infrastructure.Tests.Configuration;
 
 /// <summary>Init-time warm-up of the AWS clients: first-call work done early, never a request sent.</summary>
 public sealed class StartupWarmupTests
