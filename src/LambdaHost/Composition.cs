@@ -115,6 +115,7 @@ public static class Composition
         }
 
         services.TryAddSingleton<IMetrics>(NullMetrics.Instance);
+        services.TryAddSingleton<IInvocationMetrics>(NoInvocationMetrics.Instance);
         services.TryAddSingleton<IBudgetAlarm>(NoBudgetAlarm.Instance);
     }
 

@@ -23,8 +23,8 @@ public sealed class Function(
     SqsConsumer consumer,
     ScheduledSweep sweep,
     ILogger<Function> logger,
-    IInvocationMetrics? metrics = null,
-    AccessLog? accessLog = null)
+    IInvocationMetrics metrics,
+    AccessLog accessLog)
 {
     private static readonly JsonDocumentOptions EventOptions = new() { MaxDepth = 64 };
 
@@ -34,7 +34,7 @@ public sealed class Function(
     {
         ArgumentNullException.ThrowIfNull(context);
         // Disposed last, so the invocation's metrics are written before the response is returned.
-        using var invocationMetrics = metrics?.BeginInvocation(context);
+        using var invocationMetrics = metrics.BeginInvocation(context);
         // Key-value pairs are the scope shape loggers read; an array of two costs a fraction of a dictionary.
         using var scope = logger.BeginScope<KeyValuePair<string, object?>[]>(
             [new("AwsRequestId", context.RequestId), new("TraceId", context.TraceId)]);
@@ -93,10 +93,10 @@ public sealed class Function(
         try
         {
             var response = await http.HandleAsync(request, cancellationToken);
-            accessLog?.Write(request, response.StatusCode, Stopwatch.GetElapsedTime(started));
+            accessLog.Write(request, response.StatusCode, Stopwatch.GetElapsedTime(started));
             return response;
         }
-        catch (Exception) when (accessLog is not null)
+        catch (Exception)
         {
             // The invocation fails as a whole; API Gateway answers 500 for it.
             accessLog.Write(request, 500, Stopwatch.GetElapsedTime(started));

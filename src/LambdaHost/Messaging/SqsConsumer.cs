@@ -14,7 +14,7 @@ namespace CleanCqrs.LambdaHost.Messaging;
 /// threw) is reported in <c>batchItemFailures</c>, and so is every later record of its message group,
 /// unprocessed, so that a group never overtakes itself.
 /// </summary>
-public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger, IMetrics? metrics = null)
+public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger, IMetrics metrics)
 {
     public async ValueTask<SqsBatchResponse> HandleAsync(SqsEvent batch, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed class SqsConsumer(IMediator mediator, ILogger<SqsConsumer> logger,
             }
         }
 
-        (metrics ?? NullMetrics.Instance).Count(MetricNames.BatchItemFailures, failures.Count);
+        metrics.Count(MetricNames.BatchItemFailures, failures.Count);
         if (failures.Count > 0)
         {
             logger.LogWarning("{Failed} of {Total} messages of the batch go back to the queue", failures.Count, records.Count);

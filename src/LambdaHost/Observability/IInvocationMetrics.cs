@@ -11,3 +11,19 @@ public interface IInvocationMetrics
     /// <summary>Starts collecting for <paramref name="context"/> in this async flow; disposing writes it out.</summary>
     IDisposable BeginInvocation(InvocationContext context);
 }
+
+/// <summary>No metrics per invocation (local mode, tests): nothing to begin, nothing to write.</summary>
+public sealed class NoInvocationMetrics : IInvocationMetrics, IDisposable
+{
+    public static readonly NoInvocationMetrics Instance = new();
+
+    private NoInvocationMetrics()
+    {
+    }
+
+    public IDisposable BeginInvocation(InvocationContext context) => this;
+
+    public void Dispose()
+    {
+    }
+}
