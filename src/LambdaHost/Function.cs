@@ -90,16 +90,18 @@ public sealed class Function(
     private async ValueTask<HttpResponseData> HandleHttpAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // Matched once, here: the API dispatches on it and the access log names its template.
+        var route = Routes.Match(request.Method, request.Path);
         try
         {
-            var response = await http.HandleAsync(request, cancellationToken);
-            accessLog.Write(request, response.StatusCode, Stopwatch.GetElapsedTime(started));
+            var response = await http.HandleAsync(request, route, cancellationToken);
+            accessLog.Write(request, route, response.StatusCode, Stopwatch.GetElapsedTime(started));
             return response;
         }
         catch (Exception)
         {
             // The invocation fails as a whole; API Gateway answers 500 for it.
-            accessLog.Write(request, 500, Stopwatch.GetElapsedTime(started));
+            accessLog.Write(request, route, 500, Stopwatch.GetElapsedTime(started));
             throw;
         }
     }

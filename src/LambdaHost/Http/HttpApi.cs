@@ -18,7 +18,14 @@ public sealed class HttpApi(
     public const string CorrelationIdHeader = "X-Correlation-Id";
 
     /// <summary>Never throws: an unexpected failure is logged and answered with a generic 500.</summary>
-    public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken)
+    public ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, CancellationToken cancellationToken) =>
+        HandleAsync(request, Routes.Match(request.Method, request.Path), cancellationToken);
+
+    /// <summary>
+    /// The same for a request the caller has already matched (<see cref="Routes.Match"/>), so that a
+    /// request is matched once even when the caller also needs its route (the access log).
+    /// </summary>
+    public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, RouteMatch route, CancellationToken cancellationToken)
     {
         var correlationId = CorrelationId(request);
         HttpResponseData response;
@@ -26,7 +33,7 @@ public sealed class HttpApi(
         {
             using (RequestContext.Begin(correlationId))
             {
-                response = cors.Preflight(request) ?? await DispatchAsync(request, cancellationToken);
+                response = cors.Preflight(request) ?? await DispatchAsync(request, route, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -46,9 +53,8 @@ public sealed class HttpApi(
             .WithHeader(CorrelationIdHeader, correlationId));
     }
 
-    private async ValueTask<HttpResponseData> DispatchAsync(HttpRequestData request, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseData> DispatchAsync(HttpRequestData request, RouteMatch route, CancellationToken cancellationToken)
     {
-        var route = Routes.Match(request.Method, request.Path);
         if (route.IsNotFound)
         {
             return Problems.RouteNotFound(request.Path);

@@ -14,7 +14,8 @@ public sealed class AccessLog(ILogger<AccessLog> logger)
     /// <summary>The route field of a request whose path no route serves.</summary>
     public const string Unmatched = "(unmatched)";
 
-    public void Write(HttpRequestData request, int status, TimeSpan elapsed)
+    /// <param name="route">The router's match for the request (its template, never the raw path).</param>
+    public void Write(HttpRequestData request, RouteMatch route, int status, TimeSpan elapsed)
     {
         ArgumentNullException.ThrowIfNull(request);
         var level = status >= 500 ? LogLevel.Error : LogLevel.Information;
@@ -27,7 +28,7 @@ public sealed class AccessLog(ILogger<AccessLog> logger)
             level,
             "HTTP {Method} {Route} {Status} in {DurationMs:0.0} ms (request {ApiRequestId})",
             request.Method,
-            RouteTemplate(request.Method, request.Path),
+            route.Template ?? Unmatched,
             status,
             elapsed.TotalMilliseconds,
             request.RequestId);
