@@ -8,20 +8,13 @@
 #                                         victim), lockout-wide (25 addresses x 5 requests for a victim)
 #   bench/run-attack.sh flood             one scenario
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-artifacts="$root/bench/.artifacts"
-fail() { echo "run-attack: $*" >&2; exit 1; }
-mkdir -p "$artifacts" bench/results
+source "$(dirname "$0")/lib.sh"
 
 echo "publishing the service (JIT) ..." >&2
 rm -rf "$artifacts/jit"
 dotnet publish src/LambdaHost -c Release --nologo -p:PublishAot=false -o "$artifacts/jit" >"$artifacts/publish-jit.log" 2>&1 \
   || { tail -n 40 "$artifacts/publish-jit.log" >&2; fail "publishing the service failed (full log: $artifacts/publish-jit.log)"; }
-echo "building bench/Attack ..." >&2
-dotnet build bench/Attack -c Release --nologo -v quiet >"$artifacts/build-attack.log" 2>&1 \
-  || { tail -n 40 "$artifacts/build-attack.log" >&2; fail "building bench/Attack failed"; }
+build_bench Attack
 
 scenarios=("$@")
 [ ${#scenarios[@]} -eq 0 ] && scenarios=(pumping flood lockout lockout-wide)

@@ -9,15 +9,10 @@
 #                                               stand-ins) against the embedded one in the same rounds
 #   bench/run-coldstart.sh --runs 30            any other bench/ColdStart option is passed on
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-artifacts="$root/bench/.artifacts"
-fail() { echo "run-coldstart: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 [ -f src/LambdaHost/LambdaHost.csproj ] || fail "src/LambdaHost/LambdaHost.csproj is missing: there is no service to measure in this tree"
 command -v gcc >/dev/null || command -v clang >/dev/null || fail "Native AOT needs a C toolchain (gcc or clang) to link"
-mkdir -p "$artifacts" bench/results
 
 publish() { # name, log, dotnet publish arguments...
   local name="$1" log="$2"; shift 2
@@ -33,16 +28,14 @@ publish "JIT" "$artifacts/publish-jit.log" -p:PublishAot=false -o "$artifacts/ji
 [ -x "$artifacts/aot/LambdaHost" ] || fail "the AOT publish produced no executable $artifacts/aot/LambdaHost"
 [ -f "$artifacts/jit/LambdaHost.dll" ] || fail "the JIT publish produced no $artifacts/jit/LambdaHost.dll"
 
-echo "building bench/ColdStart ..." >&2
-dotnet build bench/ColdStart -c Release --nologo -v quiet >"$artifacts/build-coldstart.log" 2>&1 \
-  || { tail -n 40 "$artifacts/build-coldstart.log" >&2; fail "building bench/ColdStart failed"; }
+build_bench ColdStart
 
 out=bench/results/coldstart
 case " $* " in *" --deployed "*) out=$out-deployed ;; esac
 case " $* " in *" --event-orgs "*) out=$out-orgs ;; esac
 out=$out.md
 # --deployed starts dynalite from tools/dynalite.
-case " $* " in *" --deployed "*) (cd tools/dynalite && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ;; esac
+case " $* " in *" --deployed "*) ensure_dynalite ;; esac
 
 echo "AOT executable: $(du -h "$artifacts/aot/LambdaHost" | cut -f1)" >&2
 exec dotnet bench/ColdStart/bin/Release/net10.0/CleanCqrs.Bench.ColdStart.dll \

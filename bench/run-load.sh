@@ -9,12 +9,7 @@
 #   LAMBDAHOST=bench/.artifacts/aot/LambdaHost bench/run-load.sh              serve with another build (an AOT one
 #                                                                            published with -p:LocalServerInAot=true: ADR 0022)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-artifacts="$root/bench/.artifacts"
-fail() { echo "run-load: $*" >&2; exit 1; }
-mkdir -p "$artifacts" bench/results
+source "$(dirname "$0")/lib.sh"
 
 if [ -n "${LAMBDAHOST:-}" ]; then
   [ -x "$LAMBDAHOST" ] || fail "LAMBDAHOST=$LAMBDAHOST is not an executable"
@@ -33,9 +28,7 @@ else
   suffix=""
 fi
 
-echo "building bench/Load ..." >&2
-dotnet build bench/Load -c Release --nologo -v quiet >"$artifacts/build-load.log" 2>&1 \
-  || { tail -n 40 "$artifacts/build-load.log" >&2; fail "building bench/Load failed"; }
+build_bench Load
 
 # A port nothing listens on (a connect to it is refused).
 for _ in $(seq 1 50); do
