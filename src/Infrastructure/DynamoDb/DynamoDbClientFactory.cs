@@ -17,8 +17,7 @@ public static class DynamoDbClientFactory
     public static IAmazonDynamoDB Create(Func<string, string?>? read = null)
     {
         var settings = Resolve(read);
-        var config = new AmazonDynamoDBConfig();
-        settings.ApplyTo(config);
+        var config = Config(settings);
         return settings.Credentials is { } local ? new AmazonDynamoDBClient(local, config) : new AmazonDynamoDBClient(config);
     }
 
@@ -30,9 +29,7 @@ public static class DynamoDbClientFactory
     public static async Task WarmAsync(DynamoDbTableNames names, Func<string, string?>? read = null)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var config = new AmazonDynamoDBConfig();
-        Resolve(read).ApplyTo(config);
-        using var client = new AmazonDynamoDBClient(AwsDryRun.Credentials, AwsDryRun.Configure(config));
+        using var client = new AmazonDynamoDBClient(AwsDryRun.Credentials, AwsDryRun.Configure(Config(Resolve(read))));
         Dictionary<string, AttributeValue> key = new() { ["pk"] = new AttributeValue("dry-run"), ["sk"] = new AttributeValue { N = "0" } };
         await AwsDryRun.RunAsync(
             () => client.QueryAsync(new QueryRequest
@@ -49,6 +46,13 @@ public static class DynamoDbClientFactory
                 UpdateExpression = "REMOVE pendingShard",
             }),
             () => client.GetItemAsync(new GetItemRequest { TableName = names.ReadModels, Key = key, ConsistentRead = true }));
+    }
+
+    private static AmazonDynamoDBConfig Config(AwsClientSettings settings)
+    {
+        var config = new AmazonDynamoDBConfig();
+        settings.ApplyTo(config);
+        return config;
     }
 
     /// <summary>What <see cref="Create"/> builds the client from; throws <see cref="SettingsException"/> for a malformed endpoint.</summary>

@@ -75,10 +75,8 @@ public sealed partial class KmsSettings
     /// <summary>The process's one KMS client (the low-level one: no reflection, safe under Native AOT).</summary>
     public IAmazonKeyManagementService CreateClient()
     {
-        var config = new AmazonKeyManagementServiceConfig { Timeout = RequestTimeout };
-        var client = new AwsClientSettings(ServiceUrl, Region, UseLocalCredentials);
-        client.ApplyTo(config);
-        return client.Credentials is { } local
+        var config = Config();
+        return Client.Credentials is { } local
             ? new AmazonKeyManagementServiceClient(local, config)
             : new AmazonKeyManagementServiceClient(config);
     }
@@ -91,9 +89,7 @@ public sealed partial class KmsSettings
     /// </summary>
     public async Task WarmAsync()
     {
-        var config = new AmazonKeyManagementServiceConfig();
-        new AwsClientSettings(ServiceUrl, Region, UseLocalCredentials).ApplyTo(config);
-        using var client = new AmazonKeyManagementServiceClient(AwsDryRun.Credentials, AwsDryRun.Configure(config));
+        using var client = new AmazonKeyManagementServiceClient(AwsDryRun.Credentials, AwsDryRun.Configure(Config()));
         await AwsDryRun.RunAsync(() => client.SignAsync(new SignRequest
         {
             KeyId = JwtKeyId,
@@ -101,6 +97,15 @@ public sealed partial class KmsSettings
             MessageType = MessageType.DIGEST,
             SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PKCS1_V1_5_SHA_256,
         }));
+    }
+
+    private AwsClientSettings Client => new(ServiceUrl, Region, UseLocalCredentials);
+
+    private AmazonKeyManagementServiceConfig Config()
+    {
+        var config = new AmazonKeyManagementServiceConfig { Timeout = RequestTimeout };
+        Client.ApplyTo(config);
+        return config;
     }
 
     private static string ValidKeyReference(string setting, string? raw)
