@@ -11,31 +11,23 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbEventStoreContractTests : EventStoreContract
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     protected override async ValueTask<IEventStore> CreateStoreAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
-        return new DynamoDbEventStore(_client, tables);
+        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
+        return new DynamoDbEventStore(Client, tables);
     }
-
-    [TearDown]
-    public void DisposeClient() => _client.Dispose();
 }
 
 [TestFixture]
 public sealed class DynamoDbReadModelStoreContractTests : ReadModelStoreContract
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     protected override async ValueTask<IReadModelStore<OrgReadModel>> CreateStoreAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
-        return new DynamoDbReadModelStore<OrgReadModel>(_client, tables);
+        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
+        return new DynamoDbReadModelStore<OrgReadModel>(Client, tables);
     }
-
-    [TearDown]
-    public void DisposeClient() => _client.Dispose();
 }

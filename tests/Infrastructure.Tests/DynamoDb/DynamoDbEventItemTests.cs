@@ -11,20 +11,16 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbEventItemTests
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
     private DynamoDbTableNames _tables = null!;
     private DynamoDbEventStore _store = null!;
 
     [OneTimeSetUp]
     public async Task ProvisionAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
-        _store = new DynamoDbEventStore(_client, _tables);
+        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
+        _store = new DynamoDbEventStore(Client, _tables);
     }
-
-    [OneTimeTearDown]
-    public void DisposeClient() => _client.Dispose();
 
     [Test]
     public async Task A_commit_is_keyed_by_its_first_event_version_and_records_the_version_after_it()
@@ -70,7 +66,7 @@ public sealed class DynamoDbEventItemTests
     {
         var stream = NewOrgStream();
         var commits = await AppendAsync(_store, stream, [1, 2]);
-        await _client.UpdateItemAsync(new UpdateItemRequest
+        await Client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = _tables.Events,
             Key = Key(stream, seq: 2),
@@ -118,7 +114,7 @@ public sealed class DynamoDbEventItemTests
 
     private async Task<Dictionary<string, AttributeValue>?> GetItemAsync(string stream, long seq)
     {
-        var response = await _client.GetItemAsync(new GetItemRequest { TableName = _tables.Events, Key = Key(stream, seq), ConsistentRead = true });
+        var response = await Client.GetItemAsync(new GetItemRequest { TableName = _tables.Events, Key = Key(stream, seq), ConsistentRead = true });
         return response.Item is { Count: > 0 } item ? item : null;
     }
 

@@ -14,21 +14,17 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbEventStoreTests
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
     private DynamoDbTableNames _tables = null!;
 
     [OneTimeSetUp]
     public async Task ProvisionAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
     }
 
-    [OneTimeTearDown]
-    public void DisposeClient() => _client.Dispose();
-
     /// <summary>Pages of two items, so every paginated read crosses pages.</summary>
-    private IEventStore CreateStore() => new DynamoDbEventStore(_client, _tables, pageSize: 2);
+    private IEventStore CreateStore() => new DynamoDbEventStore(Client, _tables, pageSize: 2);
 
     [Test]
     public async Task Unknown_stream_loads_at_version_zero_in_its_initial_state()

@@ -9,16 +9,12 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 
 public sealed class DynamoDbRateLimiterContractTests : RateLimiterContract
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     protected override async ValueTask<IRateLimiter> CreateAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        return new DynamoDbRateLimiter(_client, await DynamoDbTestServer.ProvisionFreshTablesAsync(_client));
+        return new DynamoDbRateLimiter(Client, await DynamoDbTestServer.ProvisionFreshTablesAsync(Client));
     }
-
-    [TearDown]
-    public void DisposeClient() => _client.Dispose();
 
     [Test]
     public void A_hot_limit_is_split_into_shards_whose_places_add_up_to_it()
@@ -35,28 +31,20 @@ public sealed class DynamoDbRateLimiterContractTests : RateLimiterContract
 
 public sealed class DynamoDbIdempotencyStoreContractTests : IdempotencyStoreContract
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     protected override async ValueTask<IIdempotencyStore> CreateAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        return new DynamoDbIdempotencyStore(_client, await DynamoDbTestServer.ProvisionFreshTablesAsync(_client));
+        return new DynamoDbIdempotencyStore(Client, await DynamoDbTestServer.ProvisionFreshTablesAsync(Client));
     }
-
-    [TearDown]
-    public void DisposeClient() => _client.Dispose();
 }
 
 public sealed class DynamoDbEffectClaimsContractTests : EffectClaimsContract
 {
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     protected override async ValueTask<IEffectClaims> CreateAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        return new DynamoDbEffectClaims(_client, await DynamoDbTestServer.ProvisionFreshTablesAsync(_client));
+        return new DynamoDbEffectClaims(Client, await DynamoDbTestServer.ProvisionFreshTablesAsync(Client));
     }
-
-    [TearDown]
-    public void DisposeClient() => _client.Dispose();
 }

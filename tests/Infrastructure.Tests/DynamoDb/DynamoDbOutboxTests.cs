@@ -16,19 +16,13 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbOutboxTests
 {
-    private IAmazonDynamoDB _client = null!;
-
-    [OneTimeSetUp]
-    public void CreateClient() => _client = DynamoDbTestServer.CreateClient();
-
-    [OneTimeTearDown]
-    public void DisposeClient() => _client.Dispose();
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     [Test]
     public async Task Pending_commits_on_every_shard_come_back_oldest_first_across_shards()
     {
-        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
-        var store = new DynamoDbEventStore(_client, tables, pageSize: 2, new OutboxShards(16));
+        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
+        var store = new DynamoDbEventStore(Client, tables, pageSize: 2, new OutboxShards(16));
         var window = NewPastWindow();
         var streams = StreamsCoveringEveryShard(new OutboxShards(16));
         var commits = new List<Commit>();
@@ -49,8 +43,8 @@ public sealed class DynamoDbOutboxTests
     [Test]
     public async Task Commits_left_on_shards_beyond_a_lowered_setting_are_still_found()
     {
-        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
-        var wide = new DynamoDbEventStore(_client, tables, new OutboxShards(16));
+        var tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
+        var wide = new DynamoDbEventStore(Client, tables, new OutboxShards(16));
         var window = NewPastWindow();
         var streams = StreamsCoveringEveryShard(new OutboxShards(16)).Where(s => new OutboxShards(16).Of(s) >= 4).ToList();
         var stored = new List<Commit>();
@@ -60,7 +54,7 @@ public sealed class DynamoDbOutboxTests
         }
 
         // The setting lowered to 4: shards 4..15 are no longer swept every time, but in rotation.
-        var narrow = new DynamoDbEventStore(_client, tables, new OutboxShards(4));
+        var narrow = new DynamoDbEventStore(Client, tables, new OutboxShards(4));
         var found = new HashSet<string>(StringComparer.Ordinal);
         for (var sweep = 0; sweep < OutboxShards.MaxCount - 4 && found.Count < stored.Count; sweep++)
         {
@@ -78,7 +72,7 @@ public sealed class DynamoDbOutboxTests
     {
         var tables = DynamoDbTestServer.UniqueTableNames();
         await CreateUpgradedTableAsync(tables);
-        var store = new DynamoDbEventStore(_client, tables, pageSize: 2, new OutboxShards(16));
+        var store = new DynamoDbEventStore(Client, tables, pageSize: 2, new OutboxShards(16));
         var window = NewPastWindow();
         var stream = NewOrgStream();
         var other = NewOrgStream();
@@ -116,7 +110,7 @@ public sealed class DynamoDbOutboxTests
     {
         var tables = DynamoDbTestServer.UniqueTableNames();
         await CreateUpgradedTableAsync(tables);
-        var store = new DynamoDbEventStore(_client, tables, new OutboxShards(16));
+        var store = new DynamoDbEventStore(Client, tables, new OutboxShards(16));
         var window = NewPastWindow();
         var commit = OrgCommit(NewOrgStream(), 0, OrgState.Initial, at: window);
         await PutLegacyAsync(tables, commit);
@@ -148,8 +142,8 @@ public sealed class DynamoDbOutboxTests
         var definition = EventsTable.Definition(tables.Events);
         definition.AttributeDefinitions.Add(new AttributeDefinition(EventsTable.LegacyPending, ScalarAttributeType.S));
         definition.GlobalSecondaryIndexes.Add(EventsTable.LegacyIndex());
-        await _client.CreateTableAsync(definition);
-        await DynamoDbProvisioner.EnsureTablesAsync(_client, tables, CancellationToken.None);
+        await Client.CreateTableAsync(definition);
+        await DynamoDbProvisioner.EnsureTablesAsync(Client, tables, CancellationToken.None);
     }
 
     /// <summary>The item exactly as the build before the shards wrote it.</summary>
@@ -158,11 +152,11 @@ public sealed class DynamoDbOutboxTests
         var item = CommitItems.ToItem(commit, "unused");
         item.Remove(EventsTable.PendingShard);
         item[EventsTable.LegacyPending] = new AttributeValue { S = EventsTable.LegacyPendingMarker };
-        await _client.PutItemAsync(new PutItemRequest { TableName = tables.Events, Item = item });
+        await Client.PutItemAsync(new PutItemRequest { TableName = tables.Events, Item = item });
     }
 
     private async Task<int> CountLegacyBacklogAsync(DynamoDbTableNames tables) =>
-        (await _client.QueryAsync(new QueryRequest
+        (await Client.QueryAsync(new QueryRequest
         {
             TableName = tables.Events,
             IndexName = EventsTable.LegacyPendingIndex,

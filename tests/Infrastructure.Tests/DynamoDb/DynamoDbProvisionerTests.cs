@@ -7,22 +7,16 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 [TestFixture]
 public sealed class DynamoDbProvisionerTests
 {
-    private IAmazonDynamoDB _client = null!;
-
-    [OneTimeSetUp]
-    public void CreateClient() => _client = DynamoDbTestServer.CreateClient();
-
-    [OneTimeTearDown]
-    public void DisposeClient() => _client.Dispose();
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
 
     [Test]
     public async Task Provisioning_creates_active_tables_and_running_it_again_changes_nothing()
     {
         var names = DynamoDbTestServer.UniqueTableNames();
 
-        await DynamoDbProvisioner.EnsureTablesAsync(_client, names, CancellationToken.None);
+        await DynamoDbProvisioner.EnsureTablesAsync(Client, names, CancellationToken.None);
         var created = await DescribeAsync(names.Events);
-        await DynamoDbProvisioner.EnsureTablesAsync(_client, names, CancellationToken.None);
+        await DynamoDbProvisioner.EnsureTablesAsync(Client, names, CancellationToken.None);
         var again = await DescribeAsync(names.Events);
 
         Assert.That(created.TableStatus, Is.EqualTo(TableStatus.ACTIVE));
@@ -34,7 +28,7 @@ public sealed class DynamoDbProvisionerTests
     public async Task The_events_table_has_the_stream_key_and_the_sparse_keys_only_outbox_index()
     {
         var names = DynamoDbTestServer.UniqueTableNames();
-        await DynamoDbProvisioner.EnsureTablesAsync(_client, names, CancellationToken.None);
+        await DynamoDbProvisioner.EnsureTablesAsync(Client, names, CancellationToken.None);
 
         var events = await DescribeAsync(names.Events);
         var readModels = await DescribeAsync(names.ReadModels);
@@ -61,7 +55,7 @@ public sealed class DynamoDbProvisionerTests
     public async Task An_existing_table_with_other_keys_is_reported_by_name()
     {
         var names = DynamoDbTestServer.UniqueTableNames();
-        await _client.CreateTableAsync(new CreateTableRequest
+        await Client.CreateTableAsync(new CreateTableRequest
         {
             TableName = names.Events,
             BillingMode = BillingMode.PAY_PER_REQUEST,
@@ -70,7 +64,7 @@ public sealed class DynamoDbProvisionerTests
         });
 
         var thrown = Assert.ThrowsAsync<InvalidOperationException>(
-            async () => await DynamoDbProvisioner.EnsureTablesAsync(_client, names, CancellationToken.None));
+            async () => await DynamoDbProvisioner.EnsureTablesAsync(Client, names, CancellationToken.None));
 
         Assert.That(thrown!.Message, Does.Contain(names.Events).And.Contain("outbox-index"));
     }
@@ -84,16 +78,16 @@ public sealed class DynamoDbProvisionerTests
         legacy.AttributeDefinitions = [.. legacy.AttributeDefinitions.Where(a => a.AttributeName != EventsTable.PendingShard),
             new AttributeDefinition(EventsTable.LegacyPending, ScalarAttributeType.S)];
         legacy.GlobalSecondaryIndexes = [EventsTable.LegacyIndex()];
-        await _client.CreateTableAsync(legacy);
+        await Client.CreateTableAsync(legacy);
 
         // Cancelled (a different exception) if it waited for the index instead of saying so.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var thrown = Assert.ThrowsAsync<InvalidOperationException>(
-            async () => await DynamoDbProvisioner.EnsureTablesAsync(_client, names, deadline.Token));
+            async () => await DynamoDbProvisioner.EnsureTablesAsync(Client, names, deadline.Token));
 
         Assert.That(thrown!.Message, Does.Contain(names.Events).And.Contain("outbox-index").And.Contain("did not add it"));
     }
 
     private async Task<TableDescription> DescribeAsync(string table) =>
-        (await _client.DescribeTableAsync(new DescribeTableRequest { TableName = table })).Table;
+        (await Client.DescribeTableAsync(new DescribeTableRequest { TableName = table })).Table;
 }

@@ -12,24 +12,20 @@ public sealed class DynamoDbReadModelStoreTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
-    private IAmazonDynamoDB _client = null!;
+    private static IAmazonDynamoDB Client => DynamoDbTestServer.Client;
     private DynamoDbTableNames _tables = null!;
 
     [OneTimeSetUp]
     public async Task ProvisionAsync()
     {
-        _client = DynamoDbTestServer.CreateClient();
-        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        _tables = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
     }
-
-    [OneTimeTearDown]
-    public void DisposeClient() => _client.Dispose();
 
     private IReadModelStore<OrgReadModel> CreateStore() => CreateStore(_tables);
 
     /// <summary>Scan pages of three items, so clearing crosses pages.</summary>
     private IReadModelStore<OrgReadModel> CreateStore(DynamoDbTableNames names) =>
-        new DynamoDbReadModelStore<OrgReadModel>(_client, names, pageSize: 3);
+        new DynamoDbReadModelStore<OrgReadModel>(Client, names, pageSize: 3);
 
     private static OrgReadModel Model(string id, long version, string? description = null) =>
         new(id, $"Acme {version}", "Jakarta", description, version, Now.AddMinutes(version));
@@ -80,7 +76,7 @@ public sealed class DynamoDbReadModelStoreTests
     [TestCase(31)]
     public async Task Clearing_removes_every_model_of_the_type(int count)
     {
-        var names = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        var names = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
         var store = CreateStore(names);
         var ids = Enumerable.Range(0, count).Select(i => $"org{i}").ToArray();
         foreach (var id in ids)
@@ -101,27 +97,27 @@ public sealed class DynamoDbReadModelStoreTests
     [Test]
     public async Task Clearing_leaves_other_collections_in_the_table_alone()
     {
-        var names = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        var names = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
         var other = new Dictionary<string, AttributeValue>
         {
             [ReadModelsTable.Pk] = new() { S = ReadModelsTable.Key("workers", "w1") },
             [ReadModelsTable.Version] = new() { N = "1" },
             [ReadModelsTable.Body] = new() { S = "{}" },
         };
-        await _client.PutItemAsync(new PutItemRequest { TableName = names.ReadModels, Item = other });
-        var store = new DynamoDbReadModelStore<OrgReadModel>(_client, names);
+        await Client.PutItemAsync(new PutItemRequest { TableName = names.ReadModels, Item = other });
+        var store = new DynamoDbReadModelStore<OrgReadModel>(Client, names);
         await store.TryPutAsync(Model("o1", 1), 0, CancellationToken.None);
 
         await store.ClearAsync(CancellationToken.None);
 
-        var left = await _client.ScanAsync(new ScanRequest { TableName = names.ReadModels, ConsistentRead = true });
+        var left = await Client.ScanAsync(new ScanRequest { TableName = names.ReadModels, ConsistentRead = true });
         Assert.That(left.Items.Select(i => i[ReadModelsTable.Pk].S), Is.EqualTo(new[] { "workers#w1" }));
     }
 
     [Test]
     public async Task Clearing_an_empty_collection_does_nothing()
     {
-        var names = await DynamoDbTestServer.ProvisionFreshTablesAsync(_client);
+        var names = await DynamoDbTestServer.ProvisionFreshTablesAsync(Client);
 
         Assert.DoesNotThrowAsync(async () => await CreateStore(names).ClearAsync(CancellationToken.None));
     }

@@ -13,15 +13,25 @@ namespace CleanCqrs.Infrastructure.Tests.DynamoDb;
 public sealed class DynamoDbTestServer
 {
     private static DynaliteServer? _server;
+    private static IAmazonDynamoDB? _client;
 
     public static Uri Endpoint => (_server ?? throw new InvalidOperationException("dynalite was not started.")).Endpoint;
 
+    /// <summary>One client for every fixture (the SDK's clients are thread-safe), built by <see cref="CreateClient"/>.</summary>
+    public static IAmazonDynamoDB Client => _client ?? throw new InvalidOperationException("dynalite was not started.");
+
     [OneTimeSetUp]
-    public async Task StartAsync() => _server = await DynaliteServer.StartAsync();
+    public async Task StartAsync()
+    {
+        _server = await DynaliteServer.StartAsync();
+        _client = CreateClient();
+    }
 
     [OneTimeTearDown]
     public void Stop()
     {
+        _client?.Dispose();
+        _client = null;
         _server?.Dispose();
         _server = null;
     }
