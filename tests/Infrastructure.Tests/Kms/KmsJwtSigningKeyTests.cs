@@ -128,6 +128,46 @@ public sealed class KmsJwtSigningKeyTests
     }
 
     [Test]
+    public async Task Prefetch_at_init_fetches_the_public_key_once_and_the_first_use_finds_it()
+    {
+        _key.Prefetch();
+        Assert.That(() => _kms.CallsTo("GetPublicKey").Count, Is.EqualTo(1).After(10_000, 10), "the prefetch did not fetch");
+
+        var key = await _key.GetPublicKeyAsync(CancellationToken.None);
+
+        Assert.That(key, Is.Not.Null);
+        Assert.That(_kms.CallsTo("GetPublicKey"), Has.Count.EqualTo(1), "the first use waited for the prefetch, it did not fetch again");
+    }
+
+    [Test]
+    public async Task A_failed_prefetch_is_forgotten_and_the_first_use_fetches_again()
+    {
+        var fetches = 0;
+        _kms.Intercept = call => call.Operation == "GetPublicKey" && Interlocked.Increment(ref fetches) == 1
+            ? KmsReply.Error("AccessDeniedException", "not authorized to perform: kms:GetPublicKey")
+            : null;
+        _key.Prefetch();
+        Assert.That(() => _kms.CallsTo("GetPublicKey").Count, Is.GreaterThanOrEqualTo(1).After(10_000, 10), "the prefetch did not fetch");
+
+        Assert.That(await RetryingGetAsync(), Is.Not.Null);
+        Assert.That(_kms.CallsTo("GetPublicKey").Count, Is.GreaterThanOrEqualTo(2));
+    }
+
+    // The failed prefetch may still be settling when the first use comes: that use sees it fail once.
+    private async Task<JwtPublicKey> RetryingGetAsync()
+    {
+        try
+        {
+            return await _key.GetPublicKeyAsync(CancellationToken.None);
+        }
+        catch (AmazonKeyManagementServiceException)
+        {
+            return await _key.GetPublicKeyAsync(CancellationToken.None);
+        }
+    }
+
+
+    [Test]
     public async Task Failed_public_key_fetch_is_thrown_and_retried_on_the_next_call()
     {
         var issued = await IssueWithAnotherInstanceAsync();
