@@ -8,8 +8,10 @@ using CleanCqrs.Infrastructure.Configuration;
 using CleanCqrs.Infrastructure.Delivery.Sms;
 using CleanCqrs.Infrastructure.Delivery.Smtp;
 using CleanCqrs.Infrastructure.Messaging.Sns;
+using CleanCqrs.Infrastructure.Tests.Sns;
 using CleanCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CleanCqrs.Infrastructure.Tests.Delivery;
@@ -79,6 +81,20 @@ public sealed class SsmSmtpPasswordTests
     }
 
     [Test]
+    public void A_parameter_that_cannot_work_is_logged_as_stopping_the_start_not_as_retried()
+    {
+        _script.Enqueue((200, Reply("String")));
+        var logger = new ListLogger<SsmSmtpPassword>();
+
+        var password = Password(logger);
+        password.Warm();
+        Assert.CatchAsync<SettingsException>(async () => await password.CheckAsync(CancellationToken.None));
+
+        Assert.That(() => logger.Lines, Has.Some.Contains("cannot start").After(10_000, 10));
+        Assert.That(logger.Lines, Has.None.Contains("will try again"));
+    }
+
+    [Test]
     public void Settings_take_a_parameter_name_instead_of_a_password()
     {
         var settings = SmtpSettings.FromEnvironment(Env(("SMTP_USERNAME", "AKIAEXAMPLE"), ("SMTP_PASSWORD_PARAMETER", Parameter)));
@@ -134,10 +150,10 @@ public sealed class SsmSmtpPasswordTests
         Assert.That(_calls, Has.Count.EqualTo(1));
     }
 
-    private SsmSmtpPassword Password() => new(
+    private SsmSmtpPassword Password(ILogger<SsmSmtpPassword>? logger = null) => new(
         SsmSmtpPassword.CreateClient(Env(("AWS_ENDPOINT_URL_SSM", _server.Endpoint.AbsoluteUri), ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cleancqrs-tests/credentials"))),
         Parameter,
-        NullLogger<SsmSmtpPassword>.Instance);
+        logger ?? NullLogger<SsmSmtpPassword>.Instance);
 
     private static string Reply(string type) => new JsonObject
     {

@@ -41,7 +41,19 @@ public sealed class SsmSmtpPassword(IAmazonSimpleSystemsManagement ssm, string p
     public string ParameterName { get; } = parameterName;
 
     public void Warm() => _ = (_started = Read()).ContinueWith(
-        t => logger.LogError(t.Exception!.GetBaseException(), "Reading the SMTP password from SSM parameter {Parameter} failed; e-mails will try again", ParameterName),
+        t =>
+        {
+            var error = t.Exception!.GetBaseException();
+            if (error is SettingsException)
+            {
+                // CheckAsync fails the init with this message; the log line says so rather than promising a retry.
+                logger.LogError(error, "The SMTP password in SSM parameter {Parameter} cannot be used; the function cannot start", ParameterName);
+            }
+            else
+            {
+                logger.LogError(error, "Reading the SMTP password from SSM parameter {Parameter} failed; e-mails will try again", ParameterName);
+            }
+        },
         CancellationToken.None,
         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
         TaskScheduler.Default);
