@@ -40,9 +40,14 @@ public sealed class StartupWarmupTests
     [Test]
     public async Task Warm_ups_run_one_at_a_time()
     {
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var secondStarted = false;
-        var first = new AwsClientWarmup(() => firstMayFinish.Task, resolveCredentials: false);
+        var first = new AwsClientWarmup(() =>
+        {
+            firstStarted.SetResult();
+            return firstMayFinish.Task;
+        }, resolveCredentials: false);
         var second = new AwsClientWarmup(() =>
         {
             secondStarted = true;
@@ -50,6 +55,8 @@ public sealed class StartupWarmupTests
         }, resolveCredentials: false);
 
         first.Warm();
+        // Task.Run does not keep order: start the second only once the first holds its turn.
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         second.Warm();
         await Task.WhenAny(second.Completion!, Task.Delay(TimeSpan.FromMilliseconds(200)));
         var startedWhileFirstRan = secondStarted;
